@@ -1,0 +1,63 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+UV_VERSION := 0.13.9
+UV := python3 -m uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+GOVUK := node_modules/govuk-frontend/dist/govuk
+STATIC_GOVUK := registry/static/govuk
+
+# Local defaults: debug mode on SQLite with no broker. Anything set in the environment wins.
+run test: export DEBUG ?= true
+
+.PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean
+
+run: install migrate demo serve
+
+install: python-deps assets
+
+python-deps:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --locked
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# GOV.UK Frontend's precompiled CSS points at /assets/…; rewrite to paths relative to the CSS so that
+# WhiteNoise's manifest storage can hash them like everything else.
+assets: node_modules/.package-lock.json
+	rm -rf $(STATIC_GOVUK) && mkdir -p $(STATIC_GOVUK)
+	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC_GOVUK)/
+	sed 's#url(/assets/#url(assets/#g' $(GOVUK)/govuk-frontend.min.css > $(STATIC_GOVUK)/govuk-frontend.min.css
+	cp $(GOVUK)/govuk-frontend.min.css.map $(STATIC_GOVUK)/
+	cp -r $(GOVUK)/assets $(STATIC_GOVUK)/assets
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+migrate:
+	$(MANAGE) migrate --noinput
+
+demo:
+	$(MANAGE) load_demo_data
+
+serve:
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install browser-deps lint unit
+
+lint:
+	$(PY) -m ruff format --check registry tests
+	$(PY) -m ruff check registry tests
+
+unit:
+	$(PY) -m pytest
+
+# Browser tests drive Debian's Chromium; Playwright may not download its own.
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+clean:
+	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3
