@@ -80,7 +80,7 @@ TEMPLATES = [
     },
 ]
 # Fields render as GOV.UK form groups (templates/govuk/forms/).
-FORM_RENDERER = "registry.forms.GovukFormRenderer"
+FORM_RENDERER = "registry.lib.forms.GovukFormRenderer"
 
 # --- Database: PostgreSQL by DATABASE_URL; SQLite when it is unset, so `make run` needs no service.
 DATABASES = {

@@ -1,0 +1,210 @@
+"""Writes for accounts, memberships, invitations and two-factor devices."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry.accounts import validation
+from registry.accounts.models import Invitation, Membership, User, normalise_email
+from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
+from registry.audit.services import record
+from registry.lib.problems import raise_if_any
+from registry.providers.models import Provider
+
+BACKUP_CODE_COUNT = 10
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def account_create(*, email: str, full_name: str, password: str) -> User:
+    """Create a person's account; they join or register an organisation afterwards."""
+    raise_if_any(validation.problems_creating_account(email))
+    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    record(actor=user, action="account.created", target=user, after=account_details(user))
+    return user
+
+
+def account_details(user: User) -> dict:
+    return {"email": user.email, "full_name": user.full_name, "is_active": user.is_active}
+
+
+@transaction.atomic
+def account_set_password(*, user: User, password: str, how: str) -> None:
+    """Set a new password (how: "changed" or "reset") and record it, without the password."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=user, action=f"account.password_{how}", target=user)
+
+
+@transaction.atomic
+def regulator_create(*, email: str, full_name: str, role: str, password: str | None) -> User:
+    """Create a regulator staff account (administrators only, via the admin or a command)."""
+    if role not in REGULATOR_GROUPS:
+        raise ValueError(f"role must be one of {REGULATOR_GROUPS}")
+    raise_if_any(validation.problems_creating_account(email))
+    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    user.groups.add(Group.objects.get(name=role))
+    record(actor=None, action="regulator.created", target=user, after={"role": role})
+    return user
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, provider: Provider, email: str, role: str) -> Invitation:
+    """Invite someone to the organisation and email them a link; replaces any earlier invitation."""
+    raise_if_any(validation.problems_acting_as_owner(actor, provider))
+    email = normalise_email(email)
+    raise_if_any(validation.problems_inviting(provider, email, role))
+    for earlier in Invitation.objects.pending().filter(provider=provider, email=email):
+        invitation_revoke(actor=actor, invitation=earlier)
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        provider=provider,
+        email=email,
+        role=role,
+        token_hash=token_hash(token),
+        invited_by=actor,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    record(actor=actor, action="invitation.created", target=invitation, after={"email": email, "role": role})
+    transaction.on_commit(lambda: invitation_email_send(invitation, token))
+    return invitation
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accounts:invitation", args=[token])
+
+
+def invitation_email_send(invitation: Invitation, token: str) -> None:
+    """Email the invitation link; the token exists only in this email."""
+    context = {"invitation": invitation, "url": invitation_url(token)}
+    message = EmailMultiAlternatives(
+        subject=f"You're invited to join {invitation.provider.display_name} on the register",
+        body=render_to_string("emails/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    message.send()
+
+
+def invitation_find(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("provider").filter(token_hash=token_hash(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the organisation an invitation is for, once, as the person it was sent to."""
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    raise_if_any(validation.problems_accepting(invitation, user))
+    membership = Membership.objects.create(
+        user=user, provider=invitation.provider, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(actor=user, action="invitation.accepted", target=invitation)
+    record(
+        actor=user,
+        action="membership.created",
+        target=membership,
+        after={"provider": invitation.provider.registration_number, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    raise_if_any(validation.problems_acting_as_owner(actor, invitation.provider))
+    if not invitation.is_pending:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(actor=actor, action="invitation.revoked", target=invitation)
+
+
+def lock_memberships(provider_id: int) -> None:
+    """Lock the organisation's memberships so two owners can't both step down at once."""
+    list(Membership.objects.select_for_update().filter(provider_id=provider_id).values_list("pk"))
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    lock_memberships(membership.provider_id)
+    membership = Membership.objects.select_related("user", "provider").get(pk=membership.pk)
+    raise_if_any(validation.problems_acting_as_owner(actor, membership.provider))
+    if role not in MemberRole.values:
+        raise_if_any([validation.problem("role_invalid", "role")])
+    raise_if_any(validation.problems_leaving_owners(membership, role))
+    before = {"role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(actor=actor, action="membership.role_changed", target=membership, before=before, after={"role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    lock_memberships(membership.provider_id)
+    membership = Membership.objects.select_related("user", "provider").get(pk=membership.pk)
+    raise_if_any(validation.problems_acting_as_owner(actor, membership.provider))
+    raise_if_any(validation.problems_leaving_owners(membership, None))
+    record(
+        actor=actor,
+        action="membership.removed",
+        target=membership,
+        before={"user": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+# --- Two-factor authentication
+
+
+@transaction.atomic
+def two_factor_device_start(*, user: User) -> TOTPDevice:
+    """Return the person's unconfirmed authenticator-app device, creating one if needed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def two_factor_device_confirm(*, user: User, code: str) -> TOTPDevice | None:
+    """Confirm the new device if the code matches; returns it, or None for a wrong code."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(code.strip()):
+        return None
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(actor=user, action="two_factor.device_confirmed", target=user)
+    return device
+
+
+@transaction.atomic
+def backup_codes_replace(*, user: User) -> list[str]:
+    """Replace the person's one-time backup codes with new ones and return them (shown once)."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Backup codes"})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(actor=user, action="two_factor.backup_codes_replaced", target=user)
+    return codes

@@ -1,0 +1,116 @@
+"""Rules for accounts, memberships and invitations. Pure reads: they return problems, never write."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from registry.accounts.models import Invitation, Membership, User, normalise_email
+from registry.accounts.roles import MemberRole
+from registry.lib.problems import Problem
+
+if TYPE_CHECKING:
+    from registry.providers.models import Provider
+
+MESSAGES = {
+    "email_taken": "An account with this email address already exists. Sign in instead",
+    "regulator_cannot_join": (
+        "Regulator staff cannot belong to a provider organisation. Use a separate account"
+    ),
+    "already_member": "You already belong to an organisation: a person can belong to only one",
+    "provider_cannot_be_regulator": (
+        "This person belongs to a provider organisation, so they cannot be regulator staff"
+    ),
+    "not_owner": "Only an owner of the organisation can do this",
+    "last_owner": (
+        "An organisation must always have an owner. Make someone else an owner first"
+    ),
+    "invitee_already_member": "This person is already a member of your organisation",
+    "role_invalid": "Select a role: owner, submitter or viewer",
+    "invitation_invalid": (
+        "This invitation link is not valid. Check you copied the whole link from the email"
+    ),
+    "invitation_expired": "This invitation has expired. Ask the organisation's owner to invite you again",
+    "invitation_used": "This invitation has already been used",
+    "invitation_revoked": "This invitation was withdrawn by the organisation",
+    "invitation_other_email": (
+        "This invitation was sent to a different email address. Sign in with the address the "
+        "invitation was sent to"
+    ),
+}
+
+
+def problem(code: str, field: str = "") -> Problem:
+    return Problem(code=code, field=field, message=MESSAGES[code])
+
+
+def problems_creating_account(email: str) -> list[Problem]:
+    if User.objects.filter(email__iexact=normalise_email(email)).exists():
+        return [problem("email_taken", "email")]
+    return []
+
+
+def problems_joining_provider(user: User) -> list[Problem]:
+    """Return why this person can't join a provider organisation, if they can't."""
+    if user.is_regulator:
+        return [problem("regulator_cannot_join")]
+    if Membership.objects.filter(user=user).exists():
+        return [problem("already_member")]
+    return []
+
+
+def problems_becoming_regulator(user: User) -> list[Problem]:
+    if Membership.objects.filter(user=user).exists():
+        return [problem("provider_cannot_be_regulator", "groups")]
+    return []
+
+
+def problems_acting_as_owner(actor: User, provider: Provider) -> list[Problem]:
+    is_owner = Membership.objects.filter(
+        user=actor, provider=provider, role=MemberRole.OWNER
+    ).exists()
+    return [] if is_owner else [problem("not_owner")]
+
+
+def problems_inviting(provider: Provider, email: str, role: str) -> list[Problem]:
+    problems = []
+    if role not in MemberRole.values:
+        problems.append(problem("role_invalid", "role"))
+    already = Membership.objects.filter(
+        provider=provider, user__email__iexact=normalise_email(email)
+    ).exists()
+    if already:
+        problems.append(problem("invitee_already_member", "email"))
+    return problems
+
+
+def problems_leaving_owners(membership: Membership, new_role: str | None) -> list[Problem]:
+    """Refuse a change that would leave the organisation without an owner (new_role None: removal)."""
+    if membership.role != MemberRole.OWNER or new_role == MemberRole.OWNER:
+        return []
+    other_owners = Membership.objects.filter(
+        provider_id=membership.provider_id, role=MemberRole.OWNER
+    ).exclude(pk=membership.pk)
+    return [] if other_owners.exists() else [problem("last_owner")]
+
+
+def problems_with_invitation(invitation: Invitation | None) -> list[Problem]:
+    """Return why an invitation can't be accepted by anyone, if it can't."""
+    if invitation is None:
+        return [problem("invitation_invalid")]
+    if invitation.accepted_at is not None:
+        return [problem("invitation_used")]
+    if invitation.revoked_at is not None:
+        return [problem("invitation_revoked")]
+    if not invitation.is_pending:
+        return [problem("invitation_expired")]
+    return []
+
+
+def problems_accepting(invitation: Invitation | None, user: User) -> list[Problem]:
+    """Return why this person can't accept this invitation, if they can't."""
+    problems = problems_with_invitation(invitation)
+    if problems:
+        return problems
+    if normalise_email(user.email) != normalise_email(invitation.email):
+        return [problem("invitation_other_email")]
+    return problems_joining_provider(user)

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry.accounts import services
+from registry.accounts.access import (
+    access_invitation_in_own_provider,
+    access_membership_in_own_provider,
+    owner_required,
+)
+from registry.accounts.forms import (
+    AccountCreateForm,
+    InvitationForm,
+    RoleForm,
+    SignInForm,
+    TwoFactorCodeForm,
+)
+from registry.accounts.models import Invitation
+from registry.accounts.validation import problems_accepting, problems_with_invitation
+from registry.lib.problems import ProblemsError, add_problems_to_form
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
+
+
+@login_required
+def home(request):
+    """Send a signed-in person to where their work is."""
+    user = request.user
+    if user.is_regulator:
+        return redirect("review:console")
+    if hasattr(user, "membership"):
+        return redirect("providers:dashboard")
+    return render(request, "accounts/home_no_organisation.html")
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_create(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ProblemsError as error:
+            add_problems_to_form(form, error.problems)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account has been created")
+            return redirect(safe_next(request, reverse("accounts:home")))
+    return render(request, "accounts/create.html", {"form": form, "next": safe_next(request, "")})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if self.request.user.needs_two_factor:
+            return reverse("accounts:two-factor") + "?" + urlencode({"next": url})
+        return url
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request):
+    if request.method == "POST":
+        logout(request)
+        messages.success(request, "You have signed out")
+        return redirect("home")
+    if not request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "accounts/sign_out.html")
+
+
+@login_required
+def account(request):
+    user = request.user
+    context = {
+        "membership": getattr(user, "membership", None),
+        "has_authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        services.account_set_password(
+            user=self.request.user, password=form.cleaned_data["new_password1"], how="changed"
+        )
+        form.save = lambda commit=True: self.request.user  # the service already saved it
+        messages.success(self.request, "Your password has been changed")
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        services.account_set_password(
+            user=form.user, password=form.cleaned_data["new_password1"], how="reset"
+        )
+        form.save = lambda commit=True: form.user  # the service already saved it
+        return super().form_valid(form)
+
+
+# --- Two-factor authentication
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Ask for a code from the authenticator app (or a backup code) before sensitive pages."""
+    user = request.user
+    next_url = safe_next(request, reverse("accounts:home"))
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect(reverse("accounts:two-factor-set-up") + "?" + urlencode({"next": next_url}))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"].strip().replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error(
+            "code",
+            "The code is not correct or has been used. Check your authenticator app and "
+            "try again; after several wrong codes, wait a minute between tries",
+        )
+    return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request):
+    """Add an authenticator app: show its secret as a QR code, then confirm it with a code."""
+    user = request.user
+    next_url = safe_next(request, reverse("accounts:home"))
+    if user.is_verified() is False and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # Replacing a device needs the current one first, or a stolen password would suffice.
+        return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": request.path}))
+    device = services.two_factor_device_start(user=user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = services.two_factor_device_confirm(user=user, code=form.cleaned_data["code"])
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            codes = services.backup_codes_replace(user=user)
+            return render(request, "accounts/backup_codes.html", {"codes": codes, "next": next_url})
+        form.add_error("code", "The code is not correct. Check the time on your phone and try again")
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False),
+        "secret": device_secret_text(device),
+    }
+    return render(request, "accounts/two_factor_set_up.html", context)
+
+
+def device_secret_text(device: TOTPDevice) -> str:
+    """The secret as base32 in groups of four, for people who type it instead of scanning."""
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+@require_http_methods(["POST"])
+def backup_codes_replace(request):
+    if not request.user.is_verified():
+        return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": reverse("accounts:account")}))
+    codes = services.backup_codes_replace(user=request.user)
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
+
+
+# --- Invitations and members
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """Show an invitation and let the person it was sent to accept it."""
+    found = services.invitation_find(token)
+    user = request.user
+    if user.is_authenticated:
+        problems = problems_accepting(found, user)
+    else:
+        problems = problems_with_invitation(found)
+    if request.method == "POST" and user.is_authenticated and not problems:
+        try:
+            membership = services.invitation_accept(token=token, user=user)
+        except ProblemsError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"You have joined {membership.provider.display_name}")
+            return redirect("providers:dashboard")
+    if found is None:
+        status = 404
+    else:
+        status = 400 if problems and request.method == "POST" else 200
+    context = {"invitation": found, "problems": problems, "path": request.path}
+    return render(request, "accounts/invitation.html", context, status=status)
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    membership = request.user.membership
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.invitation_create(
+                actor=request.user,
+                provider=membership.provider,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ProblemsError as error:
+            add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, f"Invitation sent to {sent.email}")
+            return redirect("providers:organisation")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def member_role(request, membership_id: int):
+    member = access_membership_in_own_provider(request.user, membership_id)
+    form = RoleForm(request.POST or None, initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=request.user, membership=member, role=form.cleaned_data["role"]
+            )
+        except ProblemsError as error:
+            add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, f"{member.user.full_name} is now {form.cleaned_data['role']}")
+            return redirect("providers:organisation")
+    return render(request, "accounts/member_role.html", {"form": form, "member": member})
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, membership_id: int):
+    member = access_membership_in_own_provider(request.user, membership_id)
+    problems = []
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=member)
+        except ProblemsError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"{member.user.full_name} has been removed")
+            if member.user_id == request.user.pk:
+                return redirect("accounts:home")
+            return redirect("providers:organisation")
+    status = 400 if problems else 200
+    return render(
+        request, "accounts/member_remove.html", {"member": member, "problems": problems}, status=status
+    )
+
+
+@owner_required
+@require_http_methods(["POST"])
+def invitation_revoke(request, invitation_id: int):
+    found: Invitation = access_invitation_in_own_provider(request.user, invitation_id)
+    services.invitation_revoke(actor=request.user, invitation=found)
+    messages.success(request, f"Invitation to {found.email} withdrawn")
+    return redirect("providers:organisation")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from registry import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("registry.accounts.urls")),
+    path("", include("registry.providers.urls")),
+    path("console/", include("registry.review.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "registry.views.not_found"
+handler500 = "registry.views.server_error"
