@@ -12,7 +12,7 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 STATIC_GOVUK := registry/static/govuk
 
 # Local defaults: debug mode on SQLite with no broker. Anything set in the environment wins.
-run test: export DEBUG ?= true
+export DEBUG ?= true
 
 .PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean
 

@@ -28,14 +28,24 @@ class PersonaTestCase(TestCase):
         cls.victor = UserFactory(email="victor@acme.example", full_name="Victor Viewer")
         cls.charlie = UserFactory(email="charlie@beta.example", full_name="Charlie Owner")
         cls.nadia = UserFactory(email="nadia@example.com", full_name="Nadia Newcomer")
-        cls.alice_membership = MembershipFactory(user=cls.alice, provider=cls.acme, role=MemberRole.OWNER)
-        cls.bob_membership = MembershipFactory(user=cls.bob, provider=cls.acme, role=MemberRole.SUBMITTER)
-        cls.victor_membership = MembershipFactory(user=cls.victor, provider=cls.acme, role=MemberRole.VIEWER)
+        cls.alice_membership = MembershipFactory(
+            user=cls.alice, provider=cls.acme, role=MemberRole.OWNER
+        )
+        cls.bob_membership = MembershipFactory(
+            user=cls.bob, provider=cls.acme, role=MemberRole.SUBMITTER
+        )
+        cls.victor_membership = MembershipFactory(
+            user=cls.victor, provider=cls.acme, role=MemberRole.VIEWER
+        )
         cls.charlie_membership = MembershipFactory(
             user=cls.charlie, provider=cls.beta, role=MemberRole.OWNER
         )
-        cls.olivia = regulator(CASE_OFFICER, email="olivia@regulator.example", full_name="Olivia Officer")
-        cls.diana = regulator(DECISION_MAKER, email="diana@regulator.example", full_name="Diana Decider")
+        cls.olivia = regulator(
+            CASE_OFFICER, email="olivia@regulator.example", full_name="Olivia Officer"
+        )
+        cls.diana = regulator(
+            DECISION_MAKER, email="diana@regulator.example", full_name="Diana Decider"
+        )
         cls.ada = UserFactory(
             email="ada@regulator.example", full_name="Ada Admin", is_staff=True, is_superuser=True
         )

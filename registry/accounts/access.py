@@ -8,13 +8,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from registry.accounts.models import Invitation, Membership, User
+from registry.accounts.models import Invitation, Membership, User, normalise_email
 from registry.accounts.validation import problems_acting_as_owner
 
 
+def sign_in_username(request, credentials) -> str:
+    """The address failed sign-ins are counted against, spelt one way whatever the case typed."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalise_email(typed)
+
+
 def needs_two_factor_step(request) -> bool:
+    """Whether the person must still enter a code (someone who just signed in always must)."""
     user = request.user
-    return user.is_authenticated and user.needs_two_factor and not user.is_verified()
+    verified = getattr(user, "is_verified", None)  # set by OTPMiddleware, not by login()
+    return user.is_authenticated and user.needs_two_factor and not (verified and verified())
 
 
 def two_factor_redirect(request):

@@ -12,7 +12,7 @@ from registry.audit.admin_mixins import AuditedAdminMixin
 
 
 class OneSideOnlyMixin:
-    """Refuse to make a provider member into regulator staff (the reverse is refused by Membership)."""
+    """Refuse to make a provider member into regulator staff (Membership refuses the reverse)."""
 
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
@@ -68,7 +68,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = "__all__"
+        fields = ["user", "provider", "role", "joined_at"]
 
     def clean_user(self):
         user = self.cleaned_data["user"]
@@ -88,7 +88,15 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "provider", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "provider",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email", "provider__legal_name"]
     readonly_fields = [f.name for f in Invitation._meta.fields]

@@ -13,7 +13,11 @@ def navigation(request) -> dict:
     items = [(label, reverse(name)) for label, name in nav_links(user)]
     return {
         "nav_items": [
-            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+            {
+                "label": label,
+                "url": url,
+                "active": path == url or (url != "/" and path.startswith(url)),
+            }
             for label, url in items
         ]
     }

@@ -43,8 +43,8 @@ class AccountCreateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        password = cleaned.get("password")
-        if password and cleaned.get("password_again") != password:
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again and again != password:
             self.add_error("password_again", "The passwords do not match")
         elif password:
             try:

@@ -81,7 +81,12 @@ def invitation_create(*, actor: User, provider: Provider, email: str, role: str)
         invited_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    record(actor=actor, action="invitation.created", target=invitation, after={"email": email, "role": role})
+    record(
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        after={"email": email, "role": role},
+    )
     transaction.on_commit(lambda: invitation_email_send(invitation, token))
     return invitation
 
@@ -103,15 +108,15 @@ def invitation_email_send(invitation: Invitation, token: str) -> None:
 
 
 def invitation_find(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("provider").filter(token_hash=token_hash(token)).first()
+    return (
+        Invitation.objects.select_related("provider").filter(token_hash=token_hash(token)).first()
+    )
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
     """Join the organisation an invitation is for, once, as the person it was sent to."""
-    invitation = (
-        Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
-    )
+    invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     user = User.objects.select_for_update().get(pk=user.pk)
     raise_if_any(validation.problems_accepting(invitation, user))
     membership = Membership.objects.create(
@@ -157,7 +162,13 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     before = {"role": membership.role}
     membership.role = role
     membership.save(update_fields=["role"])
-    record(actor=actor, action="membership.role_changed", target=membership, before=before, after={"role": role})
+    record(
+        actor=actor,
+        action="membership.role_changed",
+        target=membership,
+        before=before,
+        after={"role": role},
+    )
     return membership
 
 

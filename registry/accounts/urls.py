@@ -35,7 +35,9 @@ urlpatterns = [
     path("organisation/members/invite/", views.invite, name="invite"),
     path("organisation/members/<int:membership_id>/role/", views.member_role, name="member-role"),
     path(
-        "organisation/members/<int:membership_id>/remove/", views.member_remove, name="member-remove"
+        "organisation/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member-remove",
     ),
     path(
         "organisation/invitations/<int:invitation_id>/withdraw/",

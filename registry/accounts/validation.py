@@ -1,4 +1,4 @@
-"""Rules for accounts, memberships and invitations. Pure reads: they return problems, never write."""
+"""Rules for accounts, memberships and invitations: reads that return problems, never write."""
 
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ MESSAGES = {
         "This person belongs to a provider organisation, so they cannot be regulator staff"
     ),
     "not_owner": "Only an owner of the organisation can do this",
-    "last_owner": (
-        "An organisation must always have an owner. Make someone else an owner first"
-    ),
+    "last_owner": ("An organisation must always have an owner. Make someone else an owner first"),
     "invitee_already_member": "This person is already a member of your organisation",
     "role_invalid": "Select a role: owner, submitter or viewer",
     "invitation_invalid": (
         "This invitation link is not valid. Check you copied the whole link from the email"
     ),
-    "invitation_expired": "This invitation has expired. Ask the organisation's owner to invite you again",
+    "invitation_expired": (
+        "This invitation has expired. Ask the organisation's owner to invite you again"
+    ),
     "invitation_used": "This invitation has already been used",
     "invitation_revoked": "This invitation was withdrawn by the organisation",
     "invitation_other_email": (
@@ -84,7 +84,7 @@ def problems_inviting(provider: Provider, email: str, role: str) -> list[Problem
 
 
 def problems_leaving_owners(membership: Membership, new_role: str | None) -> list[Problem]:
-    """Refuse a change that would leave the organisation without an owner (new_role None: removal)."""
+    """Refuse a change that leaves the organisation with no owner (new_role None: removal)."""
     if membership.role != MemberRole.OWNER or new_role == MemberRole.OWNER:
         return []
     other_owners = Membership.objects.filter(

@@ -19,6 +19,7 @@ from registry.accounts import services
 from registry.accounts.access import (
     access_invitation_in_own_provider,
     access_membership_in_own_provider,
+    needs_two_factor_step,
     owner_required,
 )
 from registry.accounts.forms import (
@@ -80,7 +81,7 @@ class SignInView(auth_views.LoginView):
 
     def get_success_url(self):
         url = super().get_success_url()
-        if self.request.user.needs_two_factor:
+        if needs_two_factor_step(self.request):
             return reverse("accounts:two-factor") + "?" + urlencode({"next": url})
         return url
 
@@ -170,7 +171,10 @@ def two_factor_set_up(request):
     """Add an authenticator app: show its secret as a QR code, then confirm it with a code."""
     user = request.user
     next_url = safe_next(request, reverse("accounts:home"))
-    if user.is_verified() is False and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if (
+        user.is_verified() is False
+        and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    ):
         # Replacing a device needs the current one first, or a stolen password would suffice.
         return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": request.path}))
     device = services.two_factor_device_start(user=user)
@@ -181,7 +185,9 @@ def two_factor_set_up(request):
             otp_login(request, confirmed)
             codes = services.backup_codes_replace(user=user)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": next_url})
-        form.add_error("code", "The code is not correct. Check the time on your phone and try again")
+        form.add_error(
+            "code", "The code is not correct. Check the time on your phone and try again"
+        )
     context = {
         "form": form,
         "next": next_url,
@@ -203,9 +209,13 @@ def device_secret_text(device: TOTPDevice) -> str:
 @require_http_methods(["POST"])
 def backup_codes_replace(request):
     if not request.user.is_verified():
-        return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": reverse("accounts:account")}))
+        return redirect(
+            reverse("accounts:two-factor") + "?" + urlencode({"next": reverse("accounts:account")})
+        )
     codes = services.backup_codes_replace(user=request.user)
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")}
+    )
 
 
 # --- Invitations and members
@@ -228,10 +238,9 @@ def invitation(request, token: str):
         else:
             messages.success(request, f"You have joined {membership.provider.display_name}")
             return redirect("providers:dashboard")
+    status = 400 if problems and request.method == "POST" else 200
     if found is None:
         status = 404
-    else:
-        status = 400 if problems and request.method == "POST" else 200
     context = {"invitation": found, "problems": problems, "path": request.path}
     return render(request, "accounts/invitation.html", context, status=status)
 
@@ -292,7 +301,10 @@ def member_remove(request, membership_id: int):
             return redirect("providers:organisation")
     status = 400 if problems else 200
     return render(
-        request, "accounts/member_remove.html", {"member": member, "problems": problems}, status=status
+        request,
+        "accounts/member_remove.html",
+        {"member": member, "problems": problems},
+        status=status,
     )
 
 

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 
-# Accept a load balancer's id only if it looks like one, so headers can't inject junk into the trail.
+# Accept a load balancer's id only if it looks like one, so a header can't put junk in the trail.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-# FileAwareEnv looks for `<NAME>_FILE` first, so secrets can come from mounted files (Docker secrets).
+# FileAwareEnv looks for `<NAME>_FILE` first, so secrets can come from mounted files.
 env = environ.FileAwareEnv()
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong: a stable code, the field it concerns ("" for the whole thing), a sentence."""
+    """One thing wrong: a stable code, its field ("" for the whole thing) and a sentence."""
 
     code: str
     field: str

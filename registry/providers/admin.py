@@ -6,7 +6,13 @@ from registry.providers.models import Provider
 
 @admin.register(Provider)
 class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["registration_number", "legal_name", "country", "contact_email", "registered_at"]
+    list_display = [
+        "registration_number",
+        "legal_name",
+        "country",
+        "contact_email",
+        "registered_at",
+    ]
     list_filter = ["country"]
     search_fields = ["registration_number", "legal_name", "trading_name", "company_number"]
     readonly_fields = ["registration_number", "registered_at"]

@@ -20,7 +20,9 @@ def providers_for_regulator(query: str = "") -> QuerySet[Provider]:
     """Every registered provider with its member count, optionally matching a search."""
     providers = Provider.objects.annotate(member_count=Count("memberships"))
     if query:
-        providers = providers.filter(legal_name__icontains=query) | providers.filter(
-            registration_number__iexact=query
-        ) | providers.filter(trading_name__icontains=query)
+        providers = (
+            providers.filter(legal_name__icontains=query)
+            | providers.filter(registration_number__iexact=query)
+            | providers.filter(trading_name__icontains=query)
+        )
     return providers.order_by("legal_name")

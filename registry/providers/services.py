@@ -64,7 +64,9 @@ def provider_register(*, user: User, details: Mapping[str, Any]) -> Provider:
         registration_number=registration_number_allocate("PRV"), **cleaned
     )
     membership = Membership.objects.create(user=user, provider=provider, role=MemberRole.OWNER)
-    record(actor=user, action="provider.registered", target=provider, after=provider_details(provider))
+    record(
+        actor=user, action="provider.registered", target=provider, after=provider_details(provider)
+    )
     record(
         actor=user,
         action="membership.created",

@@ -19,7 +19,9 @@ def register(request):
     """Register a provider organisation; the person registering it becomes its owner."""
     cannot_join = problems_joining_provider(request.user)
     if cannot_join:
-        return render(request, "providers/cannot_register.html", {"problems": cannot_join}, status=403)
+        return render(
+            request, "providers/cannot_register.html", {"problems": cannot_join}, status=403
+        )
     form = ProviderDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +67,9 @@ def organisation_edit(request):
     form = ProviderDetailsForm(request.POST or None, initial=services.provider_details(provider))
     if request.method == "POST" and form.is_valid():
         try:
-            services.provider_update(actor=request.user, provider=provider, details=form.cleaned_data)
+            services.provider_update(
+                actor=request.user, provider=provider, details=form.cleaned_data
+            )
         except ProblemsError as error:
             add_problems_to_form(form, error.problems)
         else:

@@ -20,7 +20,9 @@ def codes(error: ProblemsError) -> list[str]:
 
 class AccountCreateTests(PersonaTestCase):
     def test_creates_account_with_normalised_email_and_records_it(self):
-        user = services.account_create(email="  New.Person@Example.COM ", full_name="New", password="x" * 12)
+        user = services.account_create(
+            email="  New.Person@Example.COM ", full_name="New", password="x" * 12
+        )
         self.assertEqual(user.email, "new.person@example.com")
         self.assertIs(user.check_password("x" * 12), True)
         event = AuditEvent.objects.get(action="account.created", target_id=str(user.pk))
@@ -134,7 +136,9 @@ class InvitationTests(PersonaTestCase):
 
 class MembershipTests(PersonaTestCase):
     def test_owner_changes_a_role_and_the_change_is_audited(self):
-        services.membership_change_role(actor=self.alice, membership=self.bob_membership, role="viewer")
+        services.membership_change_role(
+            actor=self.alice, membership=self.bob_membership, role="viewer"
+        )
         self.bob_membership.refresh_from_db()
         self.assertEqual(self.bob_membership.role, MemberRole.VIEWER)
         event = AuditEvent.objects.get(action="membership.role_changed")
@@ -153,7 +157,9 @@ class MembershipTests(PersonaTestCase):
         self.assertEqual(self.alice_membership.role, MemberRole.OWNER)
 
     def test_an_owner_may_step_down_once_there_is_another(self):
-        services.membership_change_role(actor=self.alice, membership=self.bob_membership, role="owner")
+        services.membership_change_role(
+            actor=self.alice, membership=self.bob_membership, role="owner"
+        )
         services.membership_remove(actor=self.alice, membership=self.alice_membership)
         self.assertFalse(Membership.objects.filter(user=self.alice).exists())
         self.assertTrue(AuditEvent.objects.filter(action="membership.removed").exists())
@@ -166,7 +172,9 @@ class MembershipTests(PersonaTestCase):
 
     def test_unknown_role_is_refused(self):
         with self.assertRaises(ProblemsError) as raised:
-            services.membership_change_role(actor=self.alice, membership=self.bob_membership, role="god")
+            services.membership_change_role(
+                actor=self.alice, membership=self.bob_membership, role="god"
+            )
         self.assertEqual(codes(raised.exception), ["role_invalid"])
 
 
@@ -181,7 +189,9 @@ class RegulatorTests(PersonaTestCase):
 
     def test_unknown_regulator_role_is_refused(self):
         with self.assertRaises(ValueError):
-            services.regulator_create(email="r@x.example", full_name="R", role="owner", password=None)
+            services.regulator_create(
+                email="r@x.example", full_name="R", role="owner", password=None
+            )
         self.assertFalse(User.objects.filter(email="r@x.example").exists())
 
 

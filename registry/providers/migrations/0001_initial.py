@@ -5,38 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RegistrationSequence',
+            name="RegistrationSequence",
             fields=[
-                ('prefix', models.CharField(max_length=10, primary_key=True, serialize=False)),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                ("prefix", models.CharField(max_length=10, primary_key=True, serialize=False)),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registration_number', models.CharField(max_length=10, unique=True)),
-                ('legal_name', models.CharField(max_length=200)),
-                ('trading_name', models.CharField(blank=True, max_length=200)),
-                ('company_number', models.CharField(blank=True, help_text='UK Companies House number; optional for overseas.', max_length=8)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2 code', max_length=2, verbose_name='country of incorporation')),
-                ('registered_address', models.TextField()),
-                ('website', models.URLField(max_length=300)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('uk_representative', models.TextField(blank=True, help_text='Name and address of the UK representative; required outside the UK.', verbose_name='UK representative')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("registration_number", models.CharField(max_length=10, unique=True)),
+                ("legal_name", models.CharField(max_length=200)),
+                ("trading_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "company_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="UK Companies House number; optional for overseas.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2 code",
+                        max_length=2,
+                        verbose_name="country of incorporation",
+                    ),
+                ),
+                ("registered_address", models.TextField()),
+                ("website", models.URLField(max_length=300)),
+                ("contact_email", models.EmailField(max_length=254)),
+                (
+                    "uk_representative",
+                    models.TextField(
+                        blank=True,
+                        help_text="Name and address of the UK representative; required outside the UK.",
+                        verbose_name="UK representative",
+                    ),
+                ),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['legal_name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('registration_number__regex', '^PRV-[0-9]{6}$')), name='provider_registration_number_format'), models.CheckConstraint(condition=models.Q(('country__regex', '^[A-Z]{2}$')), name='provider_country_format'), models.CheckConstraint(condition=models.Q(('country', 'GB'), models.Q(('uk_representative', ''), _negated=True), _connector='OR'), name='provider_overseas_needs_uk_representative')],
+                "ordering": ["legal_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("registration_number__regex", "^PRV-[0-9]{6}$")),
+                        name="provider_registration_number_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("country__regex", "^[A-Z]{2}$")),
+                        name="provider_country_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("country", "GB"),
+                            models.Q(("uk_representative", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="provider_overseas_needs_uk_representative",
+                    ),
+                ],
             },
         ),
     ]

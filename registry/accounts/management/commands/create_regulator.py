@@ -6,7 +6,9 @@ from registry.lib.problems import ProblemsError
 
 
 class Command(BaseCommand):
-    help = "Create a regulator staff account; they set up two-factor authentication at first sign-in."
+    help = (
+        "Create a regulator staff account; they set up two-factor authentication at first sign-in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")

@@ -60,7 +60,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Load even when DEBUG is off (never in production)."
+            "--force",
+            action="store_true",
+            help="Load even when DEBUG is off (never in production).",
         )
 
     def handle(self, *args, **options):

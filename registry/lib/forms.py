@@ -1,0 +1,414 @@
+"""GOV.UK Design System rendering for ordinary Django forms.
+
+`GovukFormRenderer` is the project's FORM_RENDERER, so any form renders the GOV.UK way:
+
+- `{{ form }}` renders every visible field as a GOV.UK form group, then the hidden fields, after
+  any errors not tied to a field. The page template supplies `<form novalidate>`, the CSRF token and
+  the button.
+- `{{ form.name.as_field_group }}` renders one field's group: label (or fieldset and legend), hint
+  from `help_text`, error message, and the widget with GOV.UK classes. `{{ form.name }}` renders
+  the widget alone, classes included.
+- `{% include "includes/error_summary.html" with form=form %}` lists the errors at the top of the
+  page, each linking to `GovukBoundField.error_target_id`.
+
+Widgets need no GOV.UK classes of their own. Classes a form puts in `widget.attrs["class"]` are
+kept after the GOV.UK ones (`govuk-input--width-10`, `govuk-!-width-one-half`); on radios and
+checkboxes, `govuk-radios--inline`, `govuk-radios--small` and `govuk-checkboxes--small` go on the
+group's wrapper instead. Other attributes (`autocomplete`, `spellcheck`) pass through as usual.
+
+Conventions:
+
+- A form with `page_heading_field = "name"` renders that field's label or legend inside the page's
+  `<h1>` (GOV.UK's "label as page heading" pattern); the page template then has no other `<h1>`.
+- A field that is not required gets " (optional)" after its label, except a single checkbox.
+- `GovukDateField` (with its `GovukDateInput` day, month and year boxes) returns a `datetime.date`
+  and words its errors the GOV.UK way, highlighting only the boxes that are wrong. Pass
+  `subject="Release date"` to name the date in those errors, and
+  `error_messages={"required": "Enter the release date"}` for the empty case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import django.forms
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import Widget
+from django.template.backends.base import BaseEngine
+from django.utils.functional import cached_property
+
+DATE_PARTS = ("day", "month", "year")
+
+# A private attribute the bound field hands to GovukDateInput: which boxes to highlight. The widget
+# removes it before anything is rendered.
+DATE_ERROR_PARTS_ATTR = "govuk_date_error_parts"
+
+# Django's own widget templates, which our engine must find though 'django.forms' isn't an app.
+DJANGO_FORMS_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"
+
+# Django widget templates replaced wholesale; the others only need the classes added to attrs.
+WIDGET_TEMPLATES = {
+    "django/forms/widgets/radio.html": "govuk/forms/widgets/radios.html",
+    "django/forms/widgets/checkbox_select.html": "govuk/forms/widgets/checkboxes.html",
+    "django/forms/widgets/clearable_file_input.html": "govuk/forms/widgets/clearable_file.html",
+}
+
+# The GOV.UK class of each kind of control, and the class it gains when the field has an error.
+CONTROL_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "password": (
+        "govuk-input govuk-password-input__input govuk-js-password-input-input",
+        "govuk-input--error",
+    ),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "radios": ("govuk-radios__input", ""),
+    "checkboxes": ("govuk-checkboxes__input", ""),
+    "checkbox": ("govuk-checkboxes__input", ""),
+    "fieldset": ("govuk-input", "govuk-input--error"),
+}
+
+# Kinds whose inputs sit in a wrapper (govuk-radios, govuk-checkboxes) that takes modifier classes.
+WRAPPED_KINDS = {
+    "radios": "govuk-radios",
+    "checkboxes": "govuk-checkboxes",
+    "checkbox": "govuk-checkboxes",
+}
+
+# GOV.UK asks services to accept month names as well as numbers. Spelt out here rather than taken
+# from `calendar`, whose names follow the process locale.
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTHS = {
+    **{name: number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+DAY_RE = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?", re.IGNORECASE)
+NUMBER_RE = re.compile(r"[0-9]+")
+
+
+class GovukDateInput(forms.MultiWidget):
+    """Day, month and year boxes in a GOV.UK date input."""
+
+    template_name = "govuk/forms/widgets/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, autocomplete: str = "") -> None:
+        widgets = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS}
+        if autocomplete:
+            # A date of birth uses autocomplete="bday": each box then gets bday-day and so on.
+            for part, widget in widgets.items():
+                widget.attrs["autocomplete"] = f"{autocomplete}-{part}"
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: date | None) -> list[int | None]:
+        """Split a date into day, month and year for the boxes."""
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = dict(attrs or {})
+        error_parts = attrs.pop(DATE_ERROR_PARTS_ATTR, ())
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id", "")
+        for part, subwidget in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
+            dress_date_part(subwidget, part, base_id, has_error=part in error_parts)
+        return context
+
+
+def dress_date_part(subwidget: dict[str, Any], part: str, base_id: str, *, has_error: bool) -> None:
+    """Give one date box its GOV.UK id, classes, label and error state."""
+    attrs = subwidget["attrs"]
+    if base_id:
+        attrs["id"] = f"{base_id}_{part}"
+    width = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
+    error = ["govuk-input--error"] if has_error else []
+    attrs["class"] = " ".join(["govuk-input", "govuk-date-input__input", *error, width])
+    # Only the boxes that are wrong are invalid, not the whole date.
+    if has_error:
+        attrs["aria-invalid"] = "true"
+    else:
+        attrs.pop("aria-invalid", None)
+    subwidget["label"] = part.capitalize()
+
+
+class GovukDateField(forms.Field):
+    """A date entered in GOV.UK day, month and year boxes."""
+
+    widget = GovukDateInput
+    default_error_messages = {
+        "required": "Enter a date",
+        "incomplete": "%(subject)s must include a %(missing)s",
+        "invalid": "%(subject)s must be a real date",
+        "year_length": "Year must include 4 numbers",
+    }
+
+    def __init__(self, *, subject: str = "Date", **kwargs: Any) -> None:
+        self.subject = subject
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        """Turn the three boxes into a date, or raise the one GOV.UK error that fits.
+
+        1. Nothing entered: no date (the required check follows).
+        2. A box left empty: "must include a …".
+        3. A box that can't be a day, month or year: "must be a real date".
+        4. A year of other than 4 digits: "Year must include 4 numbers".
+        5. A day the month doesn't have (31 February): "must be a real date".
+        """
+        if isinstance(value, date):
+            return value
+        texts = dict(zip(DATE_PARTS, date_part_texts(value), strict=True))
+        if not any(texts.values()):
+            return None
+        self.check_complete(texts)
+        numbers = self.parse_parts(texts)
+        if len(texts["year"]) != 4:
+            raise self.error("year_length", ("year",))
+        try:
+            return date(numbers["year"], numbers["month"], numbers["day"])
+        except ValueError:
+            raise self.error("invalid", DATE_PARTS) from None
+
+    def check_complete(self, texts: dict[str, str]) -> None:
+        """Raise "must include a …" naming the empty boxes."""
+        missing = [part for part in DATE_PARTS if not texts[part]]
+        if not missing:
+            return
+        # GOV.UK highlights the one empty box, or the whole date when more are empty.
+        parts = tuple(missing) if len(missing) == 1 else DATE_PARTS
+        raise self.error("incomplete", parts, missing=" and ".join(missing))
+
+    def parse_parts(self, texts: dict[str, str]) -> dict[str, int]:
+        """Read each box as a number, raising "must be a real date" for any that can't be."""
+        numbers = {
+            "day": parse_day(texts["day"]),
+            "month": parse_month(texts["month"]),
+            "year": parse_year(texts["year"]),
+        }
+        wrong = [part for part, number in numbers.items() if number is None]
+        if wrong:
+            raise self.error("invalid", tuple(wrong) if len(wrong) == 1 else DATE_PARTS)
+        return {part: number for part, number in numbers.items() if number is not None}
+
+    def error(self, code: str, parts: Sequence[str], **params: str) -> ValidationError:
+        """Build the error for code, remembering which boxes to highlight."""
+        return ValidationError(
+            self.error_messages[code],
+            code=code,
+            params={"subject": self.subject, "parts": tuple(parts), **params},
+        )
+
+
+def date_part_texts(value: Any) -> list[str]:
+    """Return the day, month and year as stripped strings, empty when not given."""
+    if not isinstance(value, list | tuple):
+        value = [None, None, None]
+    padded = [*value, None, None, None][:3]
+    return ["" if text is None else str(text).strip() for text in padded]
+
+
+def parse_day(text: str) -> int | None:
+    """Read a day of the month: 1 to 31, with or without a leading zero or an ordinal suffix."""
+    match = DAY_RE.fullmatch(text)
+    day = int(match.group(1)) if match else 0
+    return day if 1 <= day <= 31 else None
+
+
+def parse_month(text: str) -> int | None:
+    """Read a month as 1 to 12 or its English name or abbreviation."""
+    if NUMBER_RE.fullmatch(text):
+        month = int(text)
+        return month if 1 <= month <= 12 else None
+    return MONTHS.get(text.lower().rstrip("."))
+
+
+def parse_year(text: str) -> int | None:
+    """Read a year as digits; its length is checked separately."""
+    if not NUMBER_RE.fullmatch(text):
+        return None
+    year = int(text)
+    return year if year >= 1 else None
+
+
+# Checked in order: subclasses before the classes they extend.
+WIDGET_KINDS: tuple[tuple[type[Widget], str], ...] = (
+    (GovukDateInput, "date"),
+    (forms.CheckboxSelectMultiple, "checkboxes"),
+    (forms.RadioSelect, "radios"),
+    (forms.CheckboxInput, "checkbox"),
+    (forms.FileInput, "file"),
+    (forms.PasswordInput, "password"),
+    (forms.Textarea, "textarea"),
+    (forms.Select, "select"),
+    (forms.MultiWidget, "fieldset"),
+)
+
+
+def widget_kind(widget: Widget) -> str:
+    """Name the GOV.UK component a widget renders as."""
+    if widget.is_hidden:
+        return "hidden"
+    for widget_class, kind in WIDGET_KINDS:
+        if isinstance(widget, widget_class):
+            return kind
+    return "input"
+
+
+def merge_classes(*groups: Iterable[str]) -> str:
+    """Join class names in order, each once."""
+    return " ".join(dict.fromkeys(name for group in groups for name in group if name))
+
+
+class GovukBoundField(BoundField):
+    """A bound field that knows its GOV.UK component, classes and error target."""
+
+    @property
+    def govuk_kind(self) -> str:
+        return widget_kind(self.field.widget)
+
+    @property
+    def govuk_template(self) -> str:
+        """Name the template that lays out this field's form group."""
+        kind = self.govuk_kind
+        if kind in {"radios", "checkboxes", "date", "fieldset"}:
+            return "govuk/forms/fieldset_group.html"
+        if kind == "checkbox":
+            return "govuk/forms/checkbox_group.html"
+        return "govuk/forms/label_group.html"
+
+    @property
+    def group_classes(self) -> str:
+        """Return the classes of the field's govuk-form-group."""
+        return merge_classes(
+            ["govuk-form-group"],
+            ["govuk-form-group--error"] if self.errors else [],
+            ["govuk-password-input"] if self.govuk_kind == "password" else [],
+        )
+
+    @property
+    def is_page_heading(self) -> bool:
+        return getattr(self.form, "page_heading_field", None) == self.name
+
+    @property
+    def is_optional(self) -> bool:
+        return not self.field.required and self.govuk_kind != "checkbox"
+
+    @property
+    def wrapper_classes(self) -> str:
+        """Return the classes of the radios or checkboxes wrapper, modifiers included."""
+        block = WRAPPED_KINDS.get(self.govuk_kind, "")
+        own = self.field.widget.attrs.get("class", "").split()
+        return merge_classes([block], (name for name in own if name.startswith(f"{block}--")))
+
+    @property
+    def wrapper_module(self) -> str:
+        return WRAPPED_KINDS.get(self.govuk_kind, "")
+
+    @property
+    def error_target_id(self) -> str:
+        """Return the id the error summary links to: the first control to correct."""
+        base_id = self.field.widget.attrs.get("id") or self.auto_id
+        kind = self.govuk_kind
+        if not base_id:
+            return ""
+        if kind == "date":
+            return f"{base_id}_{(self.date_error_parts() or DATE_PARTS)[0]}"
+        if kind in {"radios", "checkboxes"}:
+            return self.field.widget.id_for_label(base_id, "0")
+        if kind == "fieldset":
+            return f"{base_id}_0"
+        return self.id_for_label or base_id
+
+    def date_error_parts(self) -> tuple[str, ...]:
+        """Return the date boxes to highlight: those the errors name, or all of them."""
+        named: set[str] = set()
+        for error in self.errors.as_data():
+            parts = (error.params or {}).get("parts")
+            if not parts:
+                # An error about the date as a whole (say, "must be in the past").
+                return DATE_PARTS
+            named.update(parts)
+        return tuple(part for part in DATE_PARTS if part in named)
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: Widget | None = None
+    ) -> dict[str, Any]:
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = widget_kind(widget)
+        if kind == "date":
+            attrs[DATE_ERROR_PARTS_ATTR] = self.date_error_parts()
+        elif kind in CONTROL_CLASSES:
+            attrs["class"] = self.control_classes(kind, widget, attrs)
+        if kind == "password":
+            # GOV.UK's password input: no spellchecking or capitalising of what is typed.
+            for name, value in (("spellcheck", "false"), ("autocapitalize", "none")):
+                if name not in widget.attrs:
+                    attrs.setdefault(name, value)
+        return attrs
+
+    def control_classes(self, kind: str, widget: Widget, attrs: dict[str, Any]) -> str:
+        """Return the GOV.UK classes for the control, then the form's own."""
+        base, error = CONTROL_CLASSES[kind]
+        own = [*widget.attrs.get("class", "").split(), *attrs.get("class", "").split()]
+        block = WRAPPED_KINDS.get(kind)
+        if block:
+            # Modifiers of the wrapper (govuk-radios--inline) don't belong on each input.
+            own = [name for name in own if not name.startswith(f"{block}--")]
+        return merge_classes(base.split(), [error] if self.errors else [], own)
+
+
+class GovukFormRenderer(DjangoTemplates):
+    """Render forms, fields and widgets with the GOV.UK templates in templates/govuk/forms/."""
+
+    form_template_name = "govuk/forms/div.html"
+    field_template_name = "govuk/forms/field.html"
+    bound_field_class = GovukBoundField
+
+    def get_template(self, template_name: str) -> Any:
+        return super().get_template(WIDGET_TEMPLATES.get(template_name, template_name))
+
+    @cached_property
+    def engine(self) -> BaseEngine:
+        """Build an engine over the project's templates and Django's widgets, then the apps'."""
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [*project_template_dirs(), DJANGO_FORMS_TEMPLATES],
+                "NAME": "govukforms",
+                "OPTIONS": {},
+            }
+        )
+
+
+def project_template_dirs() -> list[Path]:
+    """Return the DIRS of the project's Django template engines, in settings order."""
+    return [
+        Path(directory)
+        for engine in settings.TEMPLATES
+        if engine["BACKEND"] == "django.template.backends.django.DjangoTemplates"
+        for directory in engine.get("DIRS", [])
+    ]
