@@ -79,6 +79,7 @@ class SignInTests(PersonaTestCase):
         response = self.sign_in_post("bob@acme.example", "correct-horse-battery-staple")
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "Too many attempts to sign in", status_code=429)
+        self.assertContains(response, "for 15 minutes", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_regulator_must_pass_two_factor_before_the_console(self):
