@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -32,8 +33,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=64)
     target_label = models.CharField(max_length=300, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    # Dates and decimals are stored as text (DjangoJSONEncoder).
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 

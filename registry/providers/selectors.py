@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
+from django.forms.models import model_to_dict
 
 from registry.accounts.models import Invitation, Membership
-from registry.providers.models import Provider
+from registry.filings.states import OPEN, Status
+from registry.providers.models import InvestmentLink, OwnershipStatement, Provider
 
 
 def provider_members(provider: Provider) -> QuerySet[Membership]:
@@ -26,3 +30,40 @@ def providers_for_regulator(query: str = "") -> QuerySet[Provider]:
             | providers.filter(trading_name__icontains=query)
         )
     return providers.order_by("legal_name")
+
+
+LINK_FIELDS = [
+    f.name for f in InvestmentLink._meta.fields if f.name not in ("id", "statement", "lock_version")
+]
+
+
+def link_data(link: InvestmentLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        **model_to_dict(link, fields=LINK_FIELDS),
+        "share_band": link.share_band,
+        "votes_band": link.votes_band,
+    }
+
+
+def ownership_data(statement: OwnershipStatement) -> dict[str, Any]:
+    """The whole ownership statement as plain data: validated, snapshotted and diffed."""
+    return {
+        "reference": statement.reference,
+        "provider": {
+            "id": statement.provider_id,
+            "registration_number": statement.provider.registration_number,
+            "legal_name": statement.provider.legal_name,
+        },
+        "version": statement.version,
+        **model_to_dict(statement, fields=["signatory_name", "signatory_role", "signed_at"]),
+        "links": [link_data(link) for link in statement.links.order_by("id")],
+    }
+
+
+def open_ownership_statement(provider: Provider) -> OwnershipStatement | None:
+    return provider.ownership_statements.filter(status__in=OPEN).first()
+
+
+def accepted_ownership_statement(provider: Provider) -> OwnershipStatement | None:
+    return provider.ownership_statements.filter(status=Status.ACCEPTED).first()

@@ -6,15 +6,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.forms.models import model_to_dict
 
 from registry.accounts.models import Membership, User
 from registry.accounts.roles import MemberRole
 from registry.accounts.validation import problems_acting_as_owner, problems_joining_provider
 from registry.audit.services import record
-from registry.lib.problems import raise_if_any
-from registry.providers.models import Provider, RegistrationSequence
-from registry.providers.validation import validate_provider_details
+from registry.filings.services import (
+    FilingSpec,
+    filing_for_edit,
+    filing_sign,
+    filing_touch,
+    filing_transition,
+    may_edit,
+)
+from registry.filings.states import OPEN, Status
+from registry.filings.validation import filing_problem
+from registry.lib.problems import ProblemsError, raise_if_any
+from registry.providers import selectors
+from registry.providers.models import (
+    InvestmentLink,
+    OwnershipStatement,
+    Provider,
+    RegistrationSequence,
+)
+from registry.providers.validation import (
+    validate_link,
+    validate_ownership,
+    validate_provider_details,
+)
 
 DETAIL_FIELDS = (
     "legal_name",
@@ -95,3 +116,149 @@ def provider_update(*, actor: User, provider: Provider, details: Mapping[str, An
         after=provider_details(provider),
     )
     return provider
+
+
+# --- Ownership statements
+
+
+def previous_accepted_statement(statement: OwnershipStatement) -> OwnershipStatement | None:
+    return (
+        OwnershipStatement.objects.select_for_update()
+        .filter(provider_id=statement.provider_id, status=Status.ACCEPTED)
+        .exclude(pk=statement.pk)
+        .first()
+    )
+
+
+OWNERSHIP = FilingSpec(
+    kind="ownership",
+    model=OwnershipStatement,
+    provider_id=lambda statement: statement.provider_id,
+    data=selectors.ownership_data,
+    problems=validate_ownership,
+    previous_accepted=previous_accepted_statement,
+)
+
+
+@transaction.atomic
+def ownership_start(*, actor: User, provider: Provider, amend: bool) -> OwnershipStatement:
+    """Start the next version: blank, or copied from the accepted one to amend it."""
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    if not may_edit(actor, provider.pk):
+        raise ProblemsError([filing_problem("not_permitted")])
+    if provider.ownership_statements.filter(status__in=OPEN).exists():
+        raise ProblemsError([filing_problem("open_filing_exists")])
+    source = provider.ownership_statements.filter(status=Status.ACCEPTED).first() if amend else None
+    if amend and source is None:
+        raise ProblemsError([filing_problem("nothing_to_amend")])
+    latest = provider.ownership_statements.aggregate(latest=Max("version"))["latest"] or 0
+    statement = OwnershipStatement.objects.create(
+        provider=provider, version=latest + 1, created_by=actor, amends=source
+    )
+    if source is not None:
+        copies = []
+        for link in source.links.all():
+            link.pk, link.statement, link.lock_version = None, statement, 1
+            copies.append(link)
+        InvestmentLink.objects.bulk_create(copies)
+    record(
+        actor=actor,
+        action="ownership.started",
+        target=statement,
+        after={"version": statement.version, "amends": source.pk if source else None},
+    )
+    return statement
+
+
+@transaction.atomic
+def link_save(
+    *,
+    actor: User,
+    statement: OwnershipStatement,
+    values: Mapping[str, Any],
+    link: InvestmentLink | None = None,
+    expected_lock_version: int | None = None,
+) -> InvestmentLink:
+    """Add an investment link, or change one (refused if changed since the form was opened)."""
+    statement = filing_for_edit(OWNERSHIP, statement.pk, actor)
+    if link is not None:
+        link = InvestmentLink.objects.select_for_update().get(pk=link.pk, statement=statement)
+        if link.lock_version != expected_lock_version:
+            raise ProblemsError([filing_problem("stale_edit")])
+        merged = model_to_dict(link, fields=selectors.LINK_FIELDS) | dict(values)
+    else:
+        link = InvestmentLink(statement=statement)
+        merged = dict(values)
+    raise_if_any(validate_link(merged))
+    before = model_to_dict(link, fields=selectors.LINK_FIELDS) if link.pk else None
+    for field in selectors.LINK_FIELDS:
+        if field in merged:
+            setattr(link, field, merged[field])
+    if before is not None:
+        link.lock_version += 1
+    link.save()
+    filing_touch(statement)
+    record(
+        actor=actor,
+        action="ownership.link_saved",
+        target=statement,
+        before=before,
+        after=model_to_dict(link, fields=selectors.LINK_FIELDS),
+    )
+    return link
+
+
+@transaction.atomic
+def link_remove(*, actor: User, link: InvestmentLink) -> None:
+    statement = filing_for_edit(OWNERSHIP, link.statement_id, actor)
+    record(
+        actor=actor,
+        action="ownership.link_removed",
+        target=statement,
+        before={"link": link.pk, "investor_name": link.investor_name},
+    )
+    link.delete()
+    filing_touch(statement)
+
+
+@transaction.atomic
+def ownership_sign(
+    *, actor: User, statement: OwnershipStatement, name: str, role: str, expected_lock_version: int
+) -> OwnershipStatement:
+    statement = filing_for_edit(OWNERSHIP, statement.pk, actor, expected_lock_version)
+    return filing_sign(statement, actor, name, role)
+
+
+@transaction.atomic
+def ownership_discard(*, actor: User, statement: OwnershipStatement) -> None:
+    """Delete a draft that was never submitted."""
+    statement = filing_for_edit(OWNERSHIP, statement.pk, actor)
+    if statement.submitted_at is not None:
+        raise ProblemsError([filing_problem("not_discardable")])
+    record(
+        actor=actor,
+        action="ownership.discarded",
+        target=statement,
+        before={"version": statement.version},
+    )
+    statement.links.all().delete()
+    statement.delete()
+
+
+def ownership_transition(
+    *,
+    actor: User | None,
+    statement: OwnershipStatement,
+    action: str,
+    reason: str = "",
+    expected_lock_version: int | None = None,
+) -> OwnershipStatement:
+    """Submit, withdraw, or (for regulators) start_review, request_changes, accept or reject."""
+    return filing_transition(
+        spec=OWNERSHIP,
+        filing_id=statement.pk,
+        action=action,
+        actor=actor,
+        reason=reason,
+        expected_lock_version=expected_lock_version,
+    )

@@ -6,8 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
+
+from registry.filings.validation import as_date, as_decimal, validate_statement_of_truth
 from registry.lib.codes import is_country_code
 from registry.lib.problems import Problem
+from registry.providers.models import InvestorKind, StateAffiliation
 
 # Companies House numbers: 8 digits, or a 2-letter prefix (SC, NI, OC, …) and 6 digits.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -47,4 +51,79 @@ def validate_provider_details(details: Mapping[str, Any]) -> list[Problem]:
         problems.append(problem("company_number_invalid", "company_number"))
     if country != "GB" and not str(details.get("uk_representative") or "").strip():
         problems.append(problem("uk_representative_required", "uk_representative"))
+    return problems
+
+
+# --- Ownership statements
+
+LINK_MESSAGES = {
+    "investor_name_required": "Enter the investor's name",
+    "investor_kind_invalid": "Select the kind of investor",
+    "investor_country_invalid": "Select the investor's country (ISO 3166 code, like GB or US)",
+    "share_percent_required": "Enter the exact percentage of shares held",
+    "votes_percent_required": "Enter the exact percentage of votes held",
+    "percent_invalid": "Enter a percentage from 0 to 100",
+    "state_affiliation_invalid": "Select the investor's state affiliation",
+    "link_dates_order": "The date the holding ended must be on or after the date it was acquired",
+    "link_date_in_future": "The date must be today or in the past",
+    "nsi_reference_required": "Enter the National Security and Investment Act notice reference",
+    "shares_over_100": "Investors' shares add up to more than 100%",
+    "votes_over_100": "Investors' votes add up to more than 100%",
+}
+MESSAGES.update(LINK_MESSAGES)
+
+
+def validate_link(values: Mapping[str, Any], prefix: str = "") -> list[Problem]:
+    """Every rule for one investment link."""
+
+    def at(code: str, field: str) -> Problem:
+        return Problem(code=code, field=prefix + field, message=MESSAGES[code])
+
+    problems = []
+    if not str(values.get("investor_name") or "").strip():
+        problems.append(at("investor_name_required", "investor_name"))
+    if values.get("investor_kind") not in InvestorKind.values:
+        problems.append(at("investor_kind_invalid", "investor_kind"))
+    if not is_country_code(values.get("country") or ""):
+        problems.append(at("investor_country_invalid", "country"))
+    for field in ("share_percent", "votes_percent"):
+        raw = values.get(field)
+        number = as_decimal(raw)
+        if raw is None or raw == "":
+            problems.append(at(f"{field}_required", field))
+        elif number is None or not 0 <= number <= 100:
+            problems.append(at("percent_invalid", field))
+    if values.get("state_affiliation") not in StateAffiliation.values:
+        problems.append(at("state_affiliation_invalid", "state_affiliation"))
+    acquired, ceased = as_date(values.get("acquired_on")), as_date(values.get("ceased_on"))
+    today = timezone.localdate()
+    for field, day in (("acquired_on", acquired), ("ceased_on", ceased)):
+        if day and day > today:
+            problems.append(at("link_date_in_future", field))
+    if acquired and ceased and ceased < acquired:
+        problems.append(at("link_dates_order", "ceased_on"))
+    if values.get("nsi_notified") and not str(values.get("nsi_reference") or "").strip():
+        problems.append(at("nsi_reference_required", "nsi_reference"))
+    return problems
+
+
+def validate_link_totals(links: list[Mapping[str, Any]]) -> list[Problem]:
+    """Current holdings (not ceased) can't add up to more than the whole company."""
+    current = [link for link in links if not link.get("ceased_on")]
+    problems = []
+    for field, code in (("share_percent", "shares_over_100"), ("votes_percent", "votes_over_100")):
+        total = sum((as_decimal(link.get(field)) or 0 for link in current), 0)
+        if total > 100:
+            problems.append(Problem(code=code, field="links", message=MESSAGES[code]))
+    return problems
+
+
+def validate_ownership(data: Mapping[str, Any]) -> list[Problem]:
+    """Every problem that stops an ownership statement being submitted."""
+    links = data.get("links") or []
+    problems = []
+    for i, link in enumerate(links):
+        problems += validate_link(link, prefix=f"links.{i}.")
+    problems += validate_link_totals(links)
+    problems += validate_statement_of_truth(data)
     return problems

@@ -1,0 +1,546 @@
+"""Writes for models, their lineage and their provenance declarations."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.forms.models import model_to_dict
+
+from registry.accounts.models import User
+from registry.audit.services import record
+from registry.declarations import selectors, validation
+from registry.declarations.models import (
+    AIModel,
+    DataSource,
+    ModelDependency,
+    ProvenanceDeclaration,
+    RedTeamAttestation,
+    SupplyChainParty,
+)
+from registry.filings.services import (
+    FilingSpec,
+    filing_for_edit,
+    filing_sign,
+    filing_touch,
+    filing_transition,
+    may_edit,
+)
+from registry.filings.states import OPEN, Status
+from registry.filings.validation import filing_problem
+from registry.lib.licences import licence_error, normalise_licence
+from registry.lib.problems import Problem, ProblemsError, raise_if_any
+from registry.providers.models import Provider
+from registry.providers.services import registration_number_allocate
+
+
+def previous_accepted(declaration: ProvenanceDeclaration) -> ProvenanceDeclaration | None:
+    return (
+        ProvenanceDeclaration.objects.select_for_update()
+        .filter(model_id=declaration.model_id, status=Status.ACCEPTED)
+        .exclude(pk=declaration.pk)
+        .first()
+    )
+
+
+def assign_model_number(declaration: ProvenanceDeclaration, actor: User) -> None:
+    """A model gets its MOD- number when its first declaration is accepted."""
+    model = AIModel.objects.select_for_update().get(pk=declaration.model_id)
+    if model.registration_number is None:
+        model.registration_number = registration_number_allocate("MOD")
+        model.save(update_fields=["registration_number"])
+        record(
+            actor=actor,
+            action="model.numbered",
+            target=model,
+            after={"registration_number": model.registration_number},
+        )
+
+
+DECLARATION = FilingSpec(
+    kind="declaration",
+    model=ProvenanceDeclaration,
+    provider_id=lambda declaration: declaration.model.provider_id,
+    data=selectors.declaration_data,
+    problems=validation.validate_declaration,
+    previous_accepted=previous_accepted,
+    on_accept=assign_model_number,
+)
+
+
+def not_permitted() -> ProblemsError:
+    return ProblemsError([filing_problem("not_permitted")])
+
+
+def stale() -> ProblemsError:
+    return ProblemsError([filing_problem("stale_edit")])
+
+
+def assign(instance, values: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for field in fields:
+        if field in values:
+            setattr(instance, field, values[field])
+
+
+# --- Models and lineage
+
+
+@transaction.atomic
+def model_register(*, actor: User, provider: Provider, values: Mapping[str, Any]) -> AIModel:
+    """Register a model for the provider; it is numbered when its first declaration is accepted."""
+    if not may_edit(actor, provider.pk):
+        raise not_permitted()
+    raise_if_any(validation.validate_model(values))
+    raise_if_any(problems_model_name(provider.pk, values))
+    model = AIModel(provider=provider)
+    assign(model, values, selectors.MODEL_FIELDS)
+    model.save()
+    record(
+        actor=actor,
+        action="model.registered",
+        target=model,
+        after=model_to_dict(model, fields=selectors.MODEL_FIELDS),
+    )
+    return model
+
+
+def problems_model_name(
+    provider_id: int, values: Mapping[str, Any], exclude_id: int | None = None
+) -> list[Problem]:
+    taken = AIModel.objects.filter(
+        provider_id=provider_id, name=values.get("name"), version=values.get("version")
+    )
+    if taken.exclude(pk=exclude_id).exists():
+        return [
+            Problem(
+                "model_exists",
+                "version",
+                "You have already registered a model with this name and version",
+            )
+        ]
+    return []
+
+
+@transaction.atomic
+def model_update(
+    *, actor: User, model: AIModel, values: Mapping[str, Any], expected_lock_version: int
+) -> AIModel:
+    model = AIModel.objects.select_for_update().get(pk=model.pk)
+    if not may_edit(actor, model.provider_id):
+        raise not_permitted()
+    if model.lock_version != expected_lock_version:
+        raise stale()
+    raise_if_any(validation.validate_model(values))
+    raise_if_any(problems_model_name(model.provider_id, values, exclude_id=model.pk))
+    before = model_to_dict(model, fields=selectors.MODEL_FIELDS)
+    assign(model, values, selectors.MODEL_FIELDS)
+    model.lock_version += 1
+    model.save()
+    record(
+        actor=actor,
+        action="model.updated",
+        target=model,
+        before=before,
+        after=model_to_dict(model, fields=selectors.MODEL_FIELDS),
+    )
+    return model
+
+
+@transaction.atomic
+def dependency_add(*, actor: User, model: AIModel, values: Mapping[str, Any]) -> ModelDependency:
+    """Record what the model is built on: a registered model, or an external one by name."""
+    if not may_edit(actor, model.provider_id):
+        raise not_permitted()
+    raise_if_any(validation.validate_dependency(values, model_id=model.pk))
+    depends_on = None
+    if values.get("depends_on"):
+        depends_on = (
+            selectors.dependable_models(model.provider_id).filter(pk=values["depends_on"]).first()
+        )
+        if depends_on is None:
+            raise ProblemsError(
+                [Problem("dependency_unknown", "depends_on", "Select a model from the list")]
+            )
+    dependency = ModelDependency.objects.create(
+        model=model,
+        depends_on=depends_on,
+        external_name=str(values.get("external_name") or "").strip(),
+        external_provider=str(values.get("external_provider") or "").strip(),
+        relation=values["relation"],
+    )
+    record(
+        actor=actor,
+        action="model.dependency_added",
+        target=model,
+        after={"dependency": str(dependency)},
+    )
+    return dependency
+
+
+@transaction.atomic
+def dependency_remove(*, actor: User, dependency: ModelDependency) -> None:
+    if not may_edit(actor, dependency.model.provider_id):
+        raise not_permitted()
+    record(
+        actor=actor,
+        action="model.dependency_removed",
+        target=dependency.model,
+        before={"dependency": str(dependency)},
+    )
+    dependency.delete()
+
+
+# --- Starting, amending and discarding declarations
+
+
+@transaction.atomic
+def declaration_start(*, actor: User, model: AIModel, amend: bool) -> ProvenanceDeclaration:
+    """Start the next version: blank, or as an amendment copied from the latest accepted one."""
+    model = AIModel.objects.select_for_update().get(pk=model.pk)
+    if not may_edit(actor, model.provider_id):
+        raise not_permitted()
+    if model.declarations.filter(status__in=OPEN).exists():
+        raise ProblemsError([filing_problem("open_filing_exists")])
+    source = model.declarations.filter(status=Status.ACCEPTED).first() if amend else None
+    if amend and source is None:
+        raise ProblemsError([filing_problem("nothing_to_amend")])
+    latest = model.declarations.aggregate(latest=Max("version"))["latest"] or 0
+    declaration = ProvenanceDeclaration(
+        model=model, version=latest + 1, created_by=actor, amends=source
+    )
+    if source is not None:
+        assign(
+            declaration,
+            model_to_dict(source, fields=selectors.GENERAL_FIELDS),
+            selectors.GENERAL_FIELDS,
+        )
+    declaration.save()
+    if source is not None:
+        copy_rows(source, declaration)
+    record(
+        actor=actor,
+        action="declaration.started",
+        target=declaration,
+        after={"version": declaration.version, "amends": source.pk if source else None},
+    )
+    return declaration
+
+
+def copy_rows(source: ProvenanceDeclaration, target: ProvenanceDeclaration) -> None:
+    """Copy every source, party and attestation of an accepted declaration into a new draft."""
+    for related, model in (
+        ("sources", DataSource),
+        ("supply_chain", SupplyChainParty),
+        ("red_team_attestations", RedTeamAttestation),
+    ):
+        copies = []
+        for row in getattr(source, related).all():
+            row.pk = None
+            row.declaration = target
+            row.lock_version = 1
+            copies.append(row)
+        model.objects.bulk_create(copies, batch_size=500)
+
+
+@transaction.atomic
+def declaration_discard(*, actor: User, declaration: ProvenanceDeclaration) -> None:
+    """Delete a draft that was never submitted; anything once submitted is kept for good."""
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    if declaration.submitted_at is not None:
+        raise ProblemsError(
+            [Problem("not_discardable", "", "A filing that has been submitted cannot be deleted")]
+        )
+    record(
+        actor=actor,
+        action="declaration.discarded",
+        target=declaration,
+        before={"version": declaration.version},
+    )
+    declaration.sources.all().delete()
+    declaration.supply_chain.all().delete()
+    declaration.red_team_attestations.all().delete()
+    declaration.delete()
+
+
+# --- Editing a draft
+
+
+@transaction.atomic
+def declaration_update_general(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    values: Mapping[str, Any],
+    expected_lock_version: int,
+) -> ProvenanceDeclaration:
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
+    raise_if_any(validation.validate_general(values))
+    before = model_to_dict(declaration, fields=selectors.GENERAL_FIELDS)
+    assign(declaration, values, selectors.GENERAL_FIELDS)
+    declaration.save(update_fields=[f for f in selectors.GENERAL_FIELDS if f in values])
+    filing_touch(declaration)
+    record(
+        actor=actor,
+        action="declaration.general_updated",
+        target=declaration,
+        before=before,
+        after=model_to_dict(declaration, fields=selectors.GENERAL_FIELDS),
+    )
+    return declaration
+
+
+@transaction.atomic
+def statement_sign(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    name: str,
+    role: str,
+    expected_lock_version: int,
+) -> ProvenanceDeclaration:
+    """Sign the statement of truth; any later change to the draft voids the signature."""
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
+    return filing_sign(declaration, actor, name, role)
+
+
+def clean_source_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Source values as stored: a valid licence in its canonical spelling, hosts in lower case."""
+    cleaned = dict(values)
+    licence = cleaned.get("licence") or ""
+    if licence and licence_error(licence) is None:
+        cleaned["licence"] = normalise_licence(licence)
+    if cleaned.get("top_domains"):
+        cleaned["top_domains"] = [
+            str(host).strip().lower().rstrip(".") for host in cleaned["top_domains"]
+        ]
+    return cleaned
+
+
+@transaction.atomic
+def source_save(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    values: Mapping[str, Any],
+    source: DataSource | None = None,
+    expected_lock_version: int | None = None,
+) -> DataSource:
+    """Add a source, or change one (refused if someone changed it since the form was opened)."""
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    values = clean_source_values(values)
+    if source is not None:
+        source = DataSource.objects.select_for_update().get(pk=source.pk, declaration=declaration)
+        if source.lock_version != expected_lock_version:
+            raise stale()
+        merged = model_to_dict(source, fields=selectors.SOURCE_FIELDS) | values
+    else:
+        source = DataSource(declaration=declaration)
+        merged = values
+    raise_if_any(validation.validate_source(merged))
+    before = model_to_dict(source, fields=selectors.SOURCE_FIELDS) if source.pk else None
+    assign(source, merged, selectors.SOURCE_FIELDS)
+    source.lock_version += 1 if before else 0
+    source.save()
+    filing_touch(declaration)
+    record(
+        actor=actor,
+        action="declaration.source_saved",
+        target=declaration,
+        before=before,
+        after={"source": source.pk, "name": source.name},
+    )
+    return source
+
+
+@transaction.atomic
+def source_remove(*, actor: User, source: DataSource) -> None:
+    declaration = filing_for_edit(DECLARATION, source.declaration_id, actor)
+    record(
+        actor=actor,
+        action="declaration.source_removed",
+        target=declaration,
+        before={"source": source.pk, "name": source.name},
+    )
+    source.delete()
+    filing_touch(declaration)
+
+
+MAX_IMPORT_ROWS = 10_000
+
+
+@transaction.atomic
+def sources_import(
+    *, actor: User, declaration: ProvenanceDeclaration, rows: list[dict[str, Any]], replace: bool
+) -> int:
+    """Add (or replace with) many sources at once: all of them, or none if any row has a problem.
+
+    Problems name the row: `rows.<n>.<field>`, counting from 1 as a spreadsheet does.
+    """
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ProblemsError(
+            [
+                Problem(
+                    "too_many_rows", "rows", f"Upload at most {MAX_IMPORT_ROWS:,} sources at a time"
+                )
+            ]
+        )
+    cleaned = [clean_source_values(row) for row in rows]
+    problems = []
+    for number, row in enumerate(cleaned, start=1):
+        problems += validation.validate_source(row, prefix=f"rows.{number}.")
+    raise_if_any(problems)
+    if replace:
+        declaration.sources.all().delete()
+    created = DataSource.objects.bulk_create(
+        [
+            DataSource(
+                declaration=declaration,
+                **{k: v for k, v in row.items() if k in selectors.SOURCE_FIELDS},
+            )
+            for row in cleaned
+        ],
+        batch_size=500,
+    )
+    filing_touch(declaration)
+    record(
+        actor=actor,
+        action="declaration.sources_imported",
+        target=declaration,
+        after={"rows": len(created), "replace": replace},
+    )
+    return len(created)
+
+
+@transaction.atomic
+def party_save(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    values: Mapping[str, Any],
+    party: SupplyChainParty | None = None,
+    expected_lock_version: int | None = None,
+) -> SupplyChainParty:
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    return save_row(
+        actor,
+        declaration,
+        SupplyChainParty,
+        party,
+        values,
+        expected_lock_version,
+        selectors.PARTY_FIELDS,
+        validation.validate_party,
+        "party",
+    )
+
+
+@transaction.atomic
+def attestation_save(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    values: Mapping[str, Any],
+    attestation: RedTeamAttestation | None = None,
+    expected_lock_version: int | None = None,
+    report=None,
+) -> RedTeamAttestation:
+    """Add or change a red-team attestation; a report file, if given, replaces the previous one."""
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    saved = save_row(
+        actor,
+        declaration,
+        RedTeamAttestation,
+        attestation,
+        values,
+        expected_lock_version,
+        selectors.ATTESTATION_FIELDS,
+        validation.validate_attestation,
+        "attestation",
+    )
+    if report is not None:
+        digest = hashlib.sha256()
+        for chunk in report.chunks():
+            digest.update(chunk)
+        report.seek(0)
+        saved.report.save(f"{saved.pk}.pdf", report, save=False)
+        saved.report_sha256 = digest.hexdigest()
+        saved.save(update_fields=["report", "report_sha256"])
+    return saved
+
+
+def save_row(actor, declaration, model, row, values, expected_lock_version, fields, validate, noun):
+    """Validate and save one child row of a draft (party or attestation), checking its version."""
+    if row is not None:
+        row = model.objects.select_for_update().get(pk=row.pk, declaration=declaration)
+        if row.lock_version != expected_lock_version:
+            raise stale()
+        merged = model_to_dict(row, fields=fields) | dict(values)
+    else:
+        row = model(declaration=declaration)
+        merged = dict(values)
+    raise_if_any(validate(merged))
+    before = model_to_dict(row, fields=fields) if row.pk else None
+    assign(row, merged, fields)
+    if before is not None:
+        row.lock_version += 1
+    row.save()
+    filing_touch(declaration)
+    record(
+        actor=actor,
+        action=f"declaration.{noun}_saved",
+        target=declaration,
+        before=before,
+        after={noun: row.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def row_remove(*, actor: User, row: SupplyChainParty | RedTeamAttestation) -> None:
+    """Remove a supply-chain party or red-team attestation from a draft."""
+    declaration = filing_for_edit(DECLARATION, row.declaration_id, actor)
+    noun = "party" if isinstance(row, SupplyChainParty) else "attestation"
+    record(
+        actor=actor,
+        action=f"declaration.{noun}_removed",
+        target=declaration,
+        before={noun: row.pk, "name": str(row)},
+    )
+    row.delete()
+    filing_touch(declaration)
+
+
+# --- The lifecycle
+
+
+def declaration_submit(
+    *, actor: User, declaration: ProvenanceDeclaration, expected_lock_version: int | None
+) -> ProvenanceDeclaration:
+    return filing_transition(
+        spec=DECLARATION,
+        filing_id=declaration.pk,
+        action="submit",
+        actor=actor,
+        expected_lock_version=expected_lock_version,
+    )
+
+
+def declaration_withdraw(
+    *, actor: User, declaration: ProvenanceDeclaration, reason: str
+) -> ProvenanceDeclaration:
+    return filing_transition(
+        spec=DECLARATION, filing_id=declaration.pk, action="withdraw", actor=actor, reason=reason
+    )
+
+
+def declaration_decide(
+    *, actor: User, declaration: ProvenanceDeclaration, action: str, reason: str = ""
+) -> ProvenanceDeclaration:
+    """A regulator's move: start_review, request_changes, accept or reject."""
+    return filing_transition(
+        spec=DECLARATION, filing_id=declaration.pk, action=action, actor=actor, reason=reason
+    )

@@ -1,0 +1,204 @@
+"""The lifecycle both filing kinds share: every status change goes through `filing_transition`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from registry.accounts.models import Membership, User
+from registry.accounts.roles import DECISION_MAKER
+from registry.audit.services import record
+from registry.filings.models import Filing, FilingSnapshot, FilingTransition
+from registry.filings.states import EDITABLE, TRANSITIONS, Actor, Status
+from registry.filings.validation import filing_problem, validate_statement_of_truth
+from registry.lib.canonical import canonical_json, sha256_hex
+from registry.lib.problems import Problem, ProblemsError, raise_if_any
+
+
+@dataclass(frozen=True)
+class FilingSpec:
+    """What the lifecycle needs to know about one kind of filing."""
+
+    kind: str
+    model: type[Filing]
+    provider_id: Callable[[Filing], int]
+    data: Callable[[Filing], dict[str, Any]]
+    problems: Callable[[dict[str, Any]], list[Problem]]
+    # The accepted filing a newly accepted one replaces, if any (it becomes superseded).
+    previous_accepted: Callable[[Filing], Filing | None]
+    # Anything else acceptance does, inside the same transaction (e.g. assign a MOD- number).
+    on_accept: Callable[[Filing, User], None] = lambda filing, actor: None
+
+
+def may_edit(actor: User, provider_id: int) -> bool:
+    """Owners and submitters of the filing's provider may edit and submit it; viewers may not."""
+    return Membership.objects.filter(
+        user_id=actor.pk, provider_id=provider_id, role__in=["owner", "submitter"]
+    ).exists()
+
+
+def may_take(actor: User | None, who: str, provider_id: int) -> bool:
+    if who == Actor.SYSTEM:
+        return actor is None
+    if actor is None:
+        return False
+    if who == Actor.PROVIDER:
+        return may_edit(actor, provider_id)
+    if who == Actor.REGULATOR:
+        return actor.is_regulator
+    return DECISION_MAKER in actor.regulator_roles
+
+
+def lock(spec: FilingSpec, filing_id: int) -> Filing:
+    return spec.model.objects.select_for_update().get(pk=filing_id)
+
+
+def problems_editing(
+    spec: FilingSpec, filing: Filing, actor: User, expected_lock_version: int | None
+) -> list[Problem]:
+    """Why this person can't change this filing now, if they can't."""
+    if not may_edit(actor, spec.provider_id(filing)):
+        return [filing_problem("not_permitted")]
+    if filing.status not in EDITABLE:
+        return [filing_problem("not_editable")]
+    if expected_lock_version is not None and expected_lock_version != filing.lock_version:
+        return [filing_problem("stale_edit")]
+    return []
+
+
+def filing_for_edit(
+    spec: FilingSpec, filing_id: int, actor: User, expected_lock_version: int | None = None
+) -> Filing:
+    """Lock an editable filing for a change by this person, or raise the reason they can't."""
+    filing = lock(spec, filing_id)
+    raise_if_any(problems_editing(spec, filing, actor, expected_lock_version))
+    return filing
+
+
+def filing_touch(filing: Filing, *, keep_signature: bool = False) -> None:
+    """Mark the filing changed, so forms opened on the old version are refused.
+
+    A statement of truth vouches for what was there when it was signed, so a change voids it.
+    """
+    filing.lock_version += 1
+    filing.updated_at = timezone.now()
+    fields = ["lock_version", "updated_at"]
+    if filing.signed_at is not None and not keep_signature:
+        filing.signed_at = None
+        fields.append("signed_at")
+    filing.save(update_fields=fields)
+
+
+def filing_sign(filing: Filing, actor: User, name: str, role: str) -> Filing:
+    """Sign the statement of truth on a filing already locked for edit."""
+    values = {
+        "signatory_name": name.strip(),
+        "signatory_role": role.strip(),
+        "signed_at": timezone.now(),
+    }
+    raise_if_any(validate_statement_of_truth(values))
+    for field, value in values.items():
+        setattr(filing, field, value)
+    filing.save(update_fields=list(values))
+    filing_touch(filing, keep_signature=True)
+    after = {"signatory_name": filing.signatory_name, "signatory_role": filing.signatory_role}
+    record(actor=actor, action=f"{filing.kind}.signed", target=filing, after=after)
+    return filing
+
+
+def snapshot_freeze(spec: FilingSpec, filing: Filing, actor: User, data: dict) -> FilingSnapshot:
+    content = canonical_json(data)
+    submissions = FilingSnapshot.objects.filter(filing_kind=spec.kind, filing_id=filing.pk).count()
+    return FilingSnapshot.objects.create(
+        filing_kind=spec.kind,
+        filing_id=filing.pk,
+        filing_version=filing.version,
+        submission=submissions + 1,
+        submitted_by=actor,
+        content=content,
+        sha256=sha256_hex(content),
+    )
+
+
+def problems_transition(
+    spec: FilingSpec, filing: Filing, action: str, actor: User | None, reason: str
+) -> list[Problem]:
+    transition = TRANSITIONS[action]
+    if not may_take(actor, transition.actor, spec.provider_id(filing)):
+        return [filing_problem("not_permitted")]
+    if filing.status not in transition.sources:
+        status = Status(filing.status).label.lower()
+        return [
+            filing_problem(
+                "transition_not_allowed", status=status, action=action.replace("_", " ") + "ed"
+            )
+        ]
+    if transition.needs_reason and not reason.strip():
+        return [filing_problem("reason_required", "reason")]
+    return []
+
+
+@transaction.atomic
+def filing_transition(
+    *,
+    spec: FilingSpec,
+    filing_id: int,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    expected_lock_version: int | None = None,
+) -> Filing:
+    """Move a filing through the lifecycle.
+
+    1. Lock the filing; check who may act, from which status, with a reason where one is needed.
+    2. On submit: refuse a stale form, run the submit gate, and freeze the snapshot.
+    3. On accept: supersede the previously accepted version first.
+    4. Save the new status, and record the transition and the audit event.
+    """
+    filing = lock(spec, filing_id)
+    raise_if_any(problems_transition(spec, filing, action, actor, reason))
+    if expected_lock_version is not None and expected_lock_version != filing.lock_version:
+        raise ProblemsError([filing_problem("stale_edit")])
+    now = timezone.now()
+    if action == "submit":
+        data = spec.data(filing)
+        raise_if_any(spec.problems(data))
+        snapshot_freeze(spec, filing, actor, data)
+        filing.submitted_at = now
+    if action == "accept":
+        previous = spec.previous_accepted(filing)
+        if previous is not None:
+            filing_transition(spec=spec, filing_id=previous.pk, action="supersede", actor=None)
+        spec.on_accept(filing, actor)
+    if action in ("accept", "reject"):
+        filing.decided_at = now
+    if action == "withdraw":
+        filing.withdrawn_at, filing.withdrawal_reason = now, reason.strip()
+    before = {"status": filing.status}
+    filing.status = TRANSITIONS[action].target
+    filing.lock_version += 1
+    filing.updated_at = now
+    filing.save()
+    FilingTransition.objects.create(
+        filing_kind=spec.kind,
+        filing_id=filing.pk,
+        action=action,
+        from_status=before["status"],
+        to_status=filing.status,
+        actor=actor,
+        reason=reason.strip(),
+        occurred_at=now,
+    )
+    record(
+        actor=actor,
+        action=f"{spec.kind}.{action}",
+        target=filing,
+        before=before,
+        after={"status": filing.status},
+        reason=reason.strip(),
+    )
+    return filing
