@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from registry.filings.states import EDITABLE, Status
+from registry.filings.states import EDITABLE, TRANSITIONS, Actor, Status
 
 
 class FilingKind(models.TextChoices):
@@ -94,3 +94,7 @@ class FilingTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing_kind} {self.filing_id}: {self.action}"
+
+    @property
+    def by_regulator(self) -> bool:
+        return TRANSITIONS[self.action].actor in (Actor.REGULATOR, Actor.DECISION_MAKER)
