@@ -128,7 +128,7 @@ class ProvenanceDeclaration(Filing):
             models.UniqueConstraint(fields=["model", "version"], name="declaration_unique_version"),
             models.UniqueConstraint(
                 fields=["model"],
-                condition=Q(status__in=list(OPEN)),
+                condition=Q(status__in=sorted(OPEN)),
                 name="declaration_one_open_per_model",
             ),
             models.UniqueConstraint(

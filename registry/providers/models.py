@@ -131,7 +131,7 @@ class OwnershipStatement(Filing):
             ),
             models.UniqueConstraint(
                 fields=["provider"],
-                condition=models.Q(status__in=list(OPEN)),
+                condition=models.Q(status__in=sorted(OPEN)),
                 name="ownership_one_open_per_provider",
             ),
             models.UniqueConstraint(
