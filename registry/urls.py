@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("registry.accounts.urls")),
     path("", include("registry.providers.urls")),
+    path("", include("registry.declarations.urls")),
     path("console/", include("registry.review.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
+from pathlib import Path
+
 from django.urls import get_resolver, reverse
 
 from tests.matrix import EVERYONE_OK, PERSONAS, Matrix, MatrixTestCase, expect, signed_in
@@ -65,8 +70,14 @@ ACCOUNTS: Matrix = {
 
 ADMIN = expect("sign-in", 404, 404, 404, 404, 404, 404, 404, 200)
 
-# Every area's table; a new area adds its table here.
-ALL_MATRICES: list[Matrix] = [ACCOUNTS]
+
+def all_matrices() -> list[Matrix]:
+    """This module's table and each area's `MATRIX`, from `tests/<area>/test_matrix.py`."""
+    matrices = [ACCOUNTS]
+    for area in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if area.ispkg and importlib.util.find_spec(f"tests.{area.name}.test_matrix"):
+            matrices.append(importlib.import_module(f"tests.{area.name}.test_matrix").MATRIX)
+    return matrices
 
 
 class AccountsMatrixTests(MatrixTestCase):
@@ -94,5 +105,5 @@ class CompletenessTests(MatrixTestCase):
         for namespace, (_, sub) in resolver.namespace_dict.items():
             if namespace != "admin":
                 names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
-        covered = set().union(*(set(matrix) for matrix in ALL_MATRICES))
+        covered = set().union(*(set(matrix) for matrix in all_matrices()))
         self.assertEqual(names - covered, set())
