@@ -11,7 +11,7 @@ from registry.accounts.validation import problems_becoming_regulator, problems_j
 from registry.audit.admin_mixins import AuditedAdminMixin
 
 
-class OneSideOnlyMixin:
+class OneSideOnlyMixin(forms.ModelForm):
     """Refuse to make a provider member into regulator staff (Membership refuses the reverse)."""
 
     def clean_groups(self):

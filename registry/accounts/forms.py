@@ -42,7 +42,7 @@ class AccountCreateForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         password, again = cleaned.get("password"), cleaned.get("password_again")
         if password and again and again != password:
             self.add_error("password_again", "The passwords do not match")

@@ -16,7 +16,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
@@ -29,8 +29,8 @@ class UserManager(BaseUserManager):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
-    def get_by_natural_key(self, username: str) -> User:
-        return self.get(email=normalise_email(username))
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=normalise_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

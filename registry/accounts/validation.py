@@ -109,7 +109,7 @@ def problems_with_invitation(invitation: Invitation | None) -> list[Problem]:
 def problems_accepting(invitation: Invitation | None, user: User) -> list[Problem]:
     """Return why this person can't accept this invitation, if they can't."""
     problems = problems_with_invitation(invitation)
-    if problems:
+    if problems or invitation is None:
         return problems
     if normalise_email(user.email) != normalise_email(invitation.email):
         return [problem("invitation_other_email")]

@@ -113,9 +113,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         services.account_set_password(
-            user=self.request.user, password=form.cleaned_data["new_password1"], how="changed"
+            user=form.user, password=form.cleaned_data["new_password1"], how="changed"
         )
-        form.save = lambda commit=True: self.request.user  # the service already saved it
+        form.save = lambda commit=True: form.user  # the service already saved it
         messages.success(self.request, "Your password has been changed")
         return super().form_valid(form)
 

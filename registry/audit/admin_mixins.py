@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -15,7 +16,7 @@ def recordable(obj) -> dict:
     return {k: str(v) for k, v in values.items() if k not in NEVER_RECORDED}
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(admin.ModelAdmin):
     """Record every admin save and delete, with before and after, in the same transaction."""
 
     def save_model(self, request, obj, form, change):

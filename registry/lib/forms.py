@@ -115,10 +115,13 @@ class GovukDateInput(forms.MultiWidget):
     template_name = "govuk/forms/widgets/date_input.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None, *, autocomplete: str = "") -> None:
-        widgets = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS}
+        widgets: dict[str, Widget | type[Widget]] = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS
+        }
         if autocomplete:
             # A date of birth uses autocomplete="bday": each box then gets bday-day and so on.
             for part, widget in widgets.items():
+                assert isinstance(widget, Widget)
                 widget.attrs["autocomplete"] = f"{autocomplete}-{part}"
         super().__init__(widgets, attrs)
 
@@ -360,7 +363,7 @@ class GovukBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         kind = widget_kind(widget)
         if kind == "date":
-            attrs[DATE_ERROR_PARTS_ATTR] = self.date_error_parts()
+            attrs[DATE_ERROR_PARTS_ATTR] = self.date_error_parts()  # type: ignore[assignment]
         elif kind in CONTROL_CLASSES:
             attrs["class"] = self.control_classes(kind, widget, attrs)
         if kind == "password":
@@ -406,9 +409,10 @@ class GovukFormRenderer(DjangoTemplates):
 
 def project_template_dirs() -> list[Path]:
     """Return the DIRS of the project's Django template engines, in settings order."""
+    engines: list[dict[str, Any]] = settings.TEMPLATES
     return [
         Path(directory)
-        for engine in settings.TEMPLATES
+        for engine in engines
         if engine["BACKEND"] == "django.template.backends.django.DjangoTemplates"
         for directory in engine.get("DIRS", [])
     ]

@@ -7,7 +7,7 @@ from registry.filings.states import Status
 register = template.Library()
 
 # GOV.UK tag colours: grey while with the provider, blue with the regulator, green when published.
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Status.DRAFT: "grey",
     Status.SUBMITTED: "blue",
     Status.UNDER_REVIEW: "light-blue",
