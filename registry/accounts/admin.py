@@ -33,7 +33,15 @@ class RegisterUserCreationForm(UserCreationForm):
 class RegisterUserChangeForm(OneSideOnlyMixin, UserChangeForm):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = [
+            "email",
+            "full_name",
+            "password",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+        ]
 
 
 @admin.register(User)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -119,7 +120,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     user = User.objects.select_for_update().get(pk=user.pk)
     raise_if_any(validation.problems_accepting(invitation, user))
-    assert invitation is not None  # problems_accepting refuses a missing invitation
+    invitation = cast(Invitation, invitation)  # problems_accepting refuses a missing one
     membership = Membership.objects.create(
         user=user, provider=invitation.provider, role=invitation.role
     )

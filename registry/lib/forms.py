@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import django.forms
 from django import forms
@@ -121,8 +121,7 @@ class GovukDateInput(forms.MultiWidget):
         if autocomplete:
             # A date of birth uses autocomplete="bday": each box then gets bday-day and so on.
             for part, widget in widgets.items():
-                assert isinstance(widget, Widget)
-                widget.attrs["autocomplete"] = f"{autocomplete}-{part}"
+                cast(Widget, widget).attrs["autocomplete"] = f"{autocomplete}-{part}"
         super().__init__(widgets, attrs)
 
     def decompress(self, value: date | None) -> list[int | None]:

@@ -1,16 +1,46 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import cache, wraps
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from registry.accounts.access import member_required, owner_required
 from registry.accounts.validation import problems_joining_provider
+from registry.filings.forms import (
+    STATEMENT_OF_TRUTH,
+    StatementOfTruthForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from registry.filings.models import FilingKind
+from registry.filings.selectors import filing_history, filing_snapshots
+from registry.filings.states import Status, allowed
+from registry.filings.validation import filing_problem
 from registry.lib.codes import country_name
-from registry.lib.problems import ProblemsError, add_problems_to_form
+from registry.lib.forms import GovukBoundField
+from registry.lib.problems import Problem, ProblemsError, add_problems_to_form
 from registry.providers import selectors, services
-from registry.providers.forms import ProviderDetailsForm
+from registry.providers.access import (
+    MemberRequest,
+    access_link_for_member,
+    access_statement_for_member,
+    may_change_filings,
+    refuse_viewer,
+)
+from registry.providers.forms import InvestmentLinkForm, OwnershipStartForm, ProviderDetailsForm
+from registry.providers.models import InvestmentLink, OwnershipBand, OwnershipStatement
+from registry.providers.validation import validate_link_totals, validate_ownership
 
 
 @login_required
@@ -76,3 +106,523 @@ def organisation_edit(request):
             messages.success(request, "Organisation details updated")
             return redirect("providers:organisation")
     return render(request, "providers/organisation_edit.html", {"form": form, "provider": provider})
+
+
+# --- Ownership statements
+
+View = Callable[..., HttpResponse]
+LINKS_PER_PAGE = 100
+NOT_WITHDRAWABLE = "Only an accepted statement can be withdrawn"
+# Problems about the filing's state or the person's rights, rather than about what they typed.
+REFUSALS = {"not_editable", "not_permitted", "transition_not_allowed", "not_discardable"}
+
+
+def statement_page(statement: OwnershipStatement) -> HttpResponse:
+    return redirect("providers:ownership-statement", statement_id=statement.pk)
+
+
+def refuse_not_editable(
+    request: MemberRequest, statement: OwnershipStatement
+) -> HttpResponse | None:
+    """Send someone who opened an edit page of a submitted statement back to it, saying why."""
+    if statement.is_editable:
+        return None
+    messages.error(request, filing_problem("not_editable").message)
+    return statement_page(statement)
+
+
+def refused(
+    request: MemberRequest, statement: OwnershipStatement, error: ProblemsError
+) -> HttpResponse | None:
+    """Back to the statement with the reason, when the service refused for its state or rights."""
+    reasons = [problem.message for problem in error.problems if problem.code in REFUSALS]
+    for reason in reasons:
+        messages.error(request, reason)
+    return statement_page(statement) if reasons else None
+
+
+def is_stale(error: ProblemsError) -> bool:
+    return any(problem.code == "stale_edit" for problem in error.problems)
+
+
+def member_statement(view: View) -> View:
+    """Hand the view a statement of the person's own provider, or 404."""
+
+    @wraps(view)
+    @member_required
+    def wrapper(request: MemberRequest, statement_id: int) -> HttpResponse:
+        return view(request, access_statement_for_member(request.user, statement_id))
+
+    return wrapper
+
+
+def editable_statement(view: View) -> View:
+    """Hand the view a statement the person may change now; else 404, 403 or back to it."""
+
+    @wraps(view)
+    @member_required
+    def wrapper(request: MemberRequest, statement_id: int) -> HttpResponse:
+        statement = access_statement_for_member(request.user, statement_id)
+        refusal = refuse_viewer(request) or refuse_not_editable(request, statement)
+        return refusal or view(request, statement)
+
+    return wrapper
+
+
+def editable_link(view: View) -> View:
+    """Hand the view a link on a statement the person may change now; else 404, 403 or back."""
+
+    @wraps(view)
+    @member_required
+    def wrapper(request: MemberRequest, link_id: int) -> HttpResponse:
+        link = access_link_for_member(request.user, link_id)
+        refusal = refuse_viewer(request) or refuse_not_editable(request, link.statement)
+        return refusal or view(request, link)
+
+    return wrapper
+
+
+def percent_text(value: Decimal | None) -> str:
+    """An exact percentage without trailing zeros: 12.500 → 12.5%."""
+    return "" if value is None else f"{value.normalize():f}%"
+
+
+def link_row(link: InvestmentLink) -> dict[str, Any]:
+    """A link with the words its table and summary show."""
+    return {
+        "link": link,
+        "country": country_name(link.country),
+        "share_exact": percent_text(link.share_percent),
+        "votes_exact": percent_text(link.votes_percent),
+        "share_band": OwnershipBand(link.share_band).label,
+        "votes_band": OwnershipBand(link.votes_band).label,
+    }
+
+
+@cache
+def link_field_anchors() -> dict[str, str]:
+    """The id of the control each link field's error leads to (the first radio, the day box)."""
+    form = InvestmentLinkForm()
+    return {name: cast(GovukBoundField, form[name]).error_target_id for name in form.fields}
+
+
+SIGN_ANCHORS = {
+    "signatory_name": "id_signatory_name",
+    "signatory_role": "id_signatory_role",
+    "signed_at": "id_confirm",
+}
+
+
+def problem_url(statement: OwnershipStatement, data: dict[str, Any], field: str) -> str:
+    """The page and control that fix a problem, from its field (`links.2.share_percent`)."""
+    parts = field.split(".")
+    if parts[0] == "links" and len(parts) == 3:
+        link_id = data["links"][int(parts[1])]["id"]
+        url = reverse("providers:ownership-link-edit", kwargs={"link_id": link_id})
+        return f"{url}#{link_field_anchors().get(parts[2], '')}"
+    if parts[0] == "links":
+        return reverse("providers:ownership-links", kwargs={"statement_id": statement.pk})
+    if field in SIGN_ANCHORS:
+        url = reverse("providers:ownership-sign", kwargs={"statement_id": statement.pk})
+        return f"{url}#{SIGN_ANCHORS[field]}"
+    return reverse("providers:ownership-statement", kwargs={"statement_id": statement.pk})
+
+
+def problem_message(data: dict[str, Any], problem: Problem) -> str:
+    """The problem's sentence, naming the investor when it is about one."""
+    parts = problem.field.split(".")
+    if parts[0] == "links" and len(parts) == 3:
+        return f"{data['links'][int(parts[1])]['investor_name']}: {problem.message}"
+    return problem.message
+
+
+def ownership_checklist(
+    statement: OwnershipStatement, data: dict[str, Any], problems: list[Problem]
+) -> list[dict[str, str]]:
+    """What stops the statement being submitted, each linked to where it is fixed."""
+    return [
+        {"message": problem_message(data, p), "url": problem_url(statement, data, p.field)}
+        for p in problems
+    ]
+
+
+def links_task_status(data: dict[str, Any], problems: list[Problem]) -> str:
+    if not data["links"]:
+        return "not_started"
+    if any(p.field.startswith("links") for p in problems):
+        return "problem"
+    return "completed"
+
+
+def ownership_tasks(
+    statement: OwnershipStatement, data: dict[str, Any], problems: list[Problem]
+) -> list[dict[str, str]]:
+    """The task list's rows: each section, where it is done, and how far it has got."""
+    kwargs = {"statement_id": statement.pk}
+    count = len(data["links"])
+    return [
+        {
+            "key": "links",
+            "name": "Investment links",
+            "hint": f"{count} investor{pluralize(count)}",
+            "url": reverse("providers:ownership-links", kwargs=kwargs),
+            "status": links_task_status(data, problems),
+        },
+        {
+            "key": "statement-of-truth",
+            "name": "Statement of truth",
+            "hint": "Signed again after any change",
+            "url": reverse("providers:ownership-sign", kwargs=kwargs),
+            "status": "completed" if statement.signed_at else "not_started",
+        },
+        {
+            "key": "check",
+            "name": "Check your answers and submit",
+            "hint": "",
+            "url": "" if problems else reverse("providers:ownership-check", kwargs=kwargs),
+            "status": "cannot_start" if problems else "not_started",
+        },
+    ]
+
+
+@member_required
+def ownership(request: MemberRequest) -> HttpResponse:
+    """The organisation's ownership statements: the accepted one, the one in progress, the past."""
+    provider = request.user.membership.provider
+    accepted = selectors.accepted_ownership_statement(provider)
+    in_progress = selectors.open_ownership_statement(provider)
+    shown = {s.pk for s in (accepted, in_progress) if s is not None}
+    context = {
+        "provider": provider,
+        "accepted": accepted,
+        "accepted_links": [link_row(link) for link in accepted.links.all()] if accepted else [],
+        "in_progress": in_progress,
+        "past": [s for s in provider.ownership_statements.all() if s.pk not in shown],
+        "may_change": may_change_filings(request.user),
+    }
+    return render(request, "providers/ownership.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def ownership_start(request: MemberRequest) -> HttpResponse:
+    """Ask whether to start the next statement from blank or from the accepted one, and start it."""
+    refusal = refuse_viewer(request)
+    if refusal:
+        return refusal
+    provider = request.user.membership.provider
+    in_progress = selectors.open_ownership_statement(provider)
+    if in_progress is not None:
+        return render(
+            request,
+            "providers/ownership_start.html",
+            {"provider": provider, "in_progress": in_progress},
+        )
+    accepted = selectors.accepted_ownership_statement(provider)
+    accepted_version = accepted.version if accepted else None
+    form = OwnershipStartForm(request.POST or None, accepted_version=accepted_version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = services.ownership_start(
+                actor=request.user, provider=provider, amend=form.cleaned_data["start"] == "amend"
+            )
+        except ProblemsError as error:
+            add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, f"Ownership statement version {statement.version} started")
+            return statement_page(statement)
+    context = {"provider": provider, "accepted": accepted, "form": form}
+    return render(request, "providers/ownership_start.html", context)
+
+
+@member_statement
+def ownership_statement(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """The task list of a statement the person can change; otherwise the statement to read."""
+    history = list(filing_history(FilingKind.OWNERSHIP, statement.pk))
+    if not (statement.is_editable and may_change_filings(request.user)):
+        return ownership_read(request, statement, history)
+    data = selectors.ownership_data(statement)
+    problems = validate_ownership(data)
+    requests = [step for step in history if step.action == "request_changes"]
+    context = {
+        "statement": statement,
+        "tasks": ownership_tasks(statement, data, problems),
+        "checklist": ownership_checklist(statement, data, problems),
+        "changes_requested": requests[-1] if requests else None,
+        "history": history,
+    }
+    return render(request, "providers/ownership_task_list.html", context)
+
+
+def ownership_read(
+    request: MemberRequest, statement: OwnershipStatement, history: list
+) -> HttpResponse:
+    """A statement as it stands: status, reference, the latest submission's hash and history."""
+    snapshot = filing_snapshots(FilingKind.OWNERSHIP, statement.pk).order_by("-submission").first()
+    context = {
+        "statement": statement,
+        "snapshot": snapshot,
+        "history": history,
+        "rows": [link_row(link) for link in statement.links.order_by("id")],
+        "may_change": may_change_filings(request.user),
+        "may_withdraw": allowed("withdraw", statement.status),
+    }
+    return render(request, "providers/ownership_read.html", context)
+
+
+def link_totals(statement: OwnershipStatement) -> tuple[dict[str, Decimal], list[Problem]]:
+    """The current holdings added up, and the problems if they come to more than 100%."""
+    holdings: list[Mapping[str, Any]] = [
+        dict(h) for h in statement.links.values("share_percent", "votes_percent", "ceased_on")
+    ]
+    current = [h for h in holdings if not h["ceased_on"]]
+    totals = {
+        field: sum((h[field] or Decimal(0) for h in current), Decimal(0))
+        for field in ("share_percent", "votes_percent")
+    }
+    return totals, validate_link_totals(holdings)
+
+
+@member_statement
+def ownership_links(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """The statement's investors, a page at a time."""
+    page = Paginator(statement.links.order_by("id"), LINKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    totals, problems = link_totals(statement)
+    context = {
+        "statement": statement,
+        "page": page,
+        "rows": [link_row(link) for link in page],
+        "share_total": percent_text(totals["share_percent"]),
+        "votes_total": percent_text(totals["votes_percent"]),
+        "problems": problems,
+        "may_change": statement.is_editable and may_change_filings(request.user),
+    }
+    return render(request, "providers/ownership_links.html", context)
+
+
+@editable_statement
+@require_http_methods(["GET", "POST"])
+def ownership_link_add(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Add an investor to the statement."""
+    form = InvestmentLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.link_save(
+                actor=request.user, statement=statement, values=form.link_values()
+            )
+        except ProblemsError as error:
+            refusal = refused(request, statement, error)
+            if refusal:
+                return refusal
+            add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, f"{link.investor_name} added")
+            return redirect("providers:ownership-links", statement_id=statement.pk)
+    context = {"statement": statement, "form": form, "link": None}
+    return render(request, "providers/ownership_link_form.html", context)
+
+
+def link_form_initial(link: InvestmentLink) -> dict[str, Any]:
+    """The link's answers as the form shows them: 30, not 30.000."""
+    initial = model_to_dict(link, fields=selectors.LINK_FIELDS)
+    for field in ("share_percent", "votes_percent"):
+        if initial[field] is not None:
+            initial[field] = percent_text(initial[field]).rstrip("%")
+    return {**initial, "lock_version": link.lock_version}
+
+
+def stale_link_form(request: MemberRequest, link: InvestmentLink) -> InvestmentLinkForm:
+    """The person's answers kept, now against the latest version, saying why they weren't saved."""
+    link.refresh_from_db()
+    data = request.POST.copy()
+    data["lock_version"] = str(link.lock_version)
+    form = InvestmentLinkForm(data)
+    form.is_valid()
+    form.add_error(None, filing_problem("stale_edit").message)
+    return form
+
+
+@editable_link
+@require_http_methods(["GET", "POST"])
+def ownership_link_edit(request: MemberRequest, link: InvestmentLink) -> HttpResponse:
+    """Change an investor, refusing the save if someone else changed it since the form opened."""
+    statement = link.statement
+    form = InvestmentLinkForm(request.POST or None, initial=link_form_initial(link))
+    latest = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_save(
+                actor=request.user,
+                statement=statement,
+                values=form.link_values(),
+                link=link,
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except ProblemsError as error:
+            refusal = refused(request, statement, error)
+            if refusal:
+                return refusal
+            if is_stale(error):
+                form, latest = stale_link_form(request, link), link_row(link)
+            else:
+                add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, f"{form.cleaned_data['investor_name']} updated")
+            return redirect("providers:ownership-links", statement_id=statement.pk)
+    context = {"statement": statement, "form": form, "link": link, "latest": latest}
+    return render(request, "providers/ownership_link_form.html", context)
+
+
+@editable_link
+@require_http_methods(["GET", "POST"])
+def ownership_link_remove(request: MemberRequest, link: InvestmentLink) -> HttpResponse:
+    """Ask before removing an investor, then remove it."""
+    statement = link.statement
+    if request.method == "POST":
+        try:
+            services.link_remove(actor=request.user, link=link)
+        except ProblemsError as error:
+            return refused(request, statement, error) or statement_page(statement)
+        messages.success(request, f"{link.investor_name} removed")
+        return redirect("providers:ownership-links", statement_id=statement.pk)
+    return render(
+        request, "providers/ownership_link_remove.html", {"statement": statement, "link": link}
+    )
+
+
+def sign_form(request: MemberRequest, statement: OwnershipStatement) -> StatementOfTruthForm:
+    initial = {
+        "signatory_name": statement.signatory_name or request.user.full_name,
+        "signatory_role": statement.signatory_role,
+        "lock_version": statement.lock_version,
+    }
+    return StatementOfTruthForm(request.POST or None, initial=initial)
+
+
+@editable_statement
+@require_http_methods(["GET", "POST"])
+def ownership_sign(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Sign the statement of truth, then check the answers."""
+    form = sign_form(request, statement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ownership_sign(
+                actor=request.user,
+                statement=statement,
+                name=form.cleaned_data["signatory_name"],
+                role=form.cleaned_data["signatory_role"],
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except ProblemsError as error:
+            refusal = refused(request, statement, error)
+            if refusal:
+                return refusal
+            if is_stale(error):
+                statement.refresh_from_db()
+                data = request.POST.copy()
+                data["lock_version"] = str(statement.lock_version)
+                form = StatementOfTruthForm(data)
+                form.is_valid()
+            add_problems_to_form(form, error.problems)
+        else:
+            messages.success(request, "Statement of truth signed")
+            return redirect("providers:ownership-check", statement_id=statement.pk)
+    context = {"statement": statement, "form": form, "statement_of_truth": STATEMENT_OF_TRUTH}
+    return render(request, "providers/ownership_sign.html", context)
+
+
+@editable_statement
+@require_http_methods(["GET", "POST"])
+def ownership_check(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Show every answer with a way to change it, and submit the statement."""
+    form = SubmitForm(request.POST or None, initial={"lock_version": statement.lock_version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ownership_transition(
+                actor=request.user,
+                statement=statement,
+                action="submit",
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except ProblemsError as error:
+            refusal = refused(request, statement, error)
+            if refusal:
+                return refusal
+            if is_stale(error):
+                messages.error(request, filing_problem("stale_edit").message)
+            return redirect("providers:ownership-check", statement_id=statement.pk)
+        return redirect("providers:ownership-submitted", statement_id=statement.pk)
+    data = selectors.ownership_data(statement)
+    links = statement.links.order_by("id")
+    context = {
+        "statement": statement,
+        "form": SubmitForm(initial={"lock_version": statement.lock_version}),
+        "rows": [link_row(link) for link in links],
+        "checklist": ownership_checklist(statement, data, validate_ownership(data)),
+    }
+    return render(request, "providers/ownership_check.html", context)
+
+
+@member_statement
+def ownership_submitted(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Confirm the submission with the statement's reference."""
+    if statement.submitted_at is None:
+        return statement_page(statement)
+    return render(request, "providers/ownership_submitted.html", {"statement": statement})
+
+
+@member_statement
+@require_http_methods(["GET", "POST"])
+def ownership_withdraw(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Withdraw an accepted statement, with a reason that is published."""
+    refusal = refuse_viewer(request)
+    if refusal:
+        return refusal
+    if not allowed("withdraw", statement.status):
+        messages.error(request, NOT_WITHDRAWABLE)
+        return statement_page(statement)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ownership_transition(
+                actor=request.user,
+                statement=statement,
+                action="withdraw",
+                reason=form.cleaned_data["reason"],
+            )
+        except ProblemsError as error:
+            refusal = refused(request, statement, error)
+            if refusal:
+                return refusal
+            add_problems_to_form(form, error.problems)
+        else:
+            return redirect("providers:ownership-withdrawn", statement_id=statement.pk)
+    context = {"statement": statement, "form": form}
+    return render(request, "providers/ownership_withdraw.html", context)
+
+
+@member_statement
+def ownership_withdrawn(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Confirm the withdrawal."""
+    if statement.status != Status.WITHDRAWN:
+        return statement_page(statement)
+    return render(request, "providers/ownership_withdrawn.html", {"statement": statement})
+
+
+@editable_statement
+@require_http_methods(["GET", "POST"])
+def ownership_discard(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Ask before deleting a draft that was never submitted, then delete it."""
+    if statement.submitted_at is not None:
+        messages.error(request, filing_problem("not_discardable").message)
+        return statement_page(statement)
+    if request.method == "POST":
+        try:
+            services.ownership_discard(actor=request.user, statement=statement)
+        except ProblemsError as error:
+            return refused(request, statement, error) or statement_page(statement)
+        messages.success(request, f"Draft ownership statement version {statement.version} deleted")
+        return redirect("providers:ownership")
+    return render(request, "providers/ownership_discard.html", {"statement": statement})
