@@ -23,6 +23,7 @@ from registry.declarations.models import (
 )
 from registry.filings.services import (
     FilingSpec,
+    empty_as_stored,
     filing_for_edit,
     filing_sign,
     filing_touch,
@@ -93,6 +94,7 @@ def model_register(*, actor: User, provider: Provider, values: Mapping[str, Any]
     """Register a model for the provider; it is numbered when its first declaration is accepted."""
     if not may_edit(actor, provider.pk):
         raise not_permitted()
+    values = empty_as_stored(AIModel, values)
     raise_if_any(validation.validate_model(values))
     raise_if_any(problems_model_name(provider.pk, values))
     model = AIModel(provider=provider)
@@ -133,6 +135,7 @@ def model_update(
         raise not_permitted()
     if model.lock_version != expected_lock_version:
         raise stale()
+    values = empty_as_stored(AIModel, values)
     raise_if_any(validation.validate_model(values))
     raise_if_any(problems_model_name(model.provider_id, values, exclude_id=model.pk))
     before = model_to_dict(model, fields=selectors.MODEL_FIELDS)
@@ -250,9 +253,7 @@ def declaration_discard(*, actor: User, declaration: ProvenanceDeclaration) -> N
     """Delete a draft that was never submitted; anything once submitted is kept for good."""
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
     if declaration.submitted_at is not None:
-        raise ProblemsError(
-            [Problem("not_discardable", "", "A filing that has been submitted cannot be deleted")]
-        )
+        raise ProblemsError([filing_problem("not_discardable")])
     record(
         actor=actor,
         action="declaration.discarded",
@@ -277,6 +278,7 @@ def declaration_update_general(
     expected_lock_version: int,
 ) -> ProvenanceDeclaration:
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
+    values = empty_as_stored(ProvenanceDeclaration, values)
     raise_if_any(validation.validate_general(values))
     before = model_to_dict(declaration, fields=selectors.GENERAL_FIELDS)
     assign(declaration, values, selectors.GENERAL_FIELDS)
@@ -308,11 +310,11 @@ def statement_sign(
 
 def clean_source_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Source values as stored: a valid licence in its canonical spelling, hosts in lower case."""
-    cleaned = dict(values)
+    cleaned = empty_as_stored(DataSource, values)
     licence = cleaned.get("licence") or ""
-    if licence and licence_error(licence) is None:
+    if isinstance(licence, str) and licence and licence_error(licence) is None:
         cleaned["licence"] = normalise_licence(licence)
-    if cleaned.get("top_domains"):
+    if isinstance(cleaned.get("top_domains"), list):
         cleaned["top_domains"] = [
             str(host).strip().lower().rstrip(".") for host in cleaned["top_domains"]
         ]
@@ -474,6 +476,7 @@ def attestation_save(
 
 def save_row(actor, declaration, model, row, values, expected_lock_version, fields, validate, noun):
     """Validate and save one child row of a draft (party or attestation), checking its version."""
+    values = empty_as_stored(model, values)
     if row is not None:
         row = model.objects.select_for_update().get(pk=row.pk, declaration=declaration)
         if row.lock_version != expected_lock_version:

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from registry.declarations import choices
+from registry.declarations.models import AIModel, DataSource, RedTeamAttestation, SupplyChainParty
 from registry.filings.validation import as_date, as_decimal, blank, validate_statement_of_truth
 from registry.lib.codes import is_country_code, is_language_code
 from registry.lib.licences import licence_error
@@ -40,6 +41,12 @@ MESSAGES = {
     "size_band_invalid": "Select a size band for {label} from the list",
     "size_band_mismatch": "The {label} size band does not match the exact figure ({value})",
     "number_negative": "{label} must be 0 or more",
+    "number_invalid": "{label} must be {kind}",
+    "number_too_large": "{label} is larger than the register can hold: check the figure",
+    "date_invalid": "{label} must be a real date, like 2024-03-31",
+    "too_long": "{label} must be {max} characters or fewer",
+    "list_invalid": "{label} must be a list",
+    "yes_no_invalid": "Select yes or no",
     "latest_collection_date_required": "Enter the latest date data was collected",
     "date_in_future": "{label} must be today or in the past",
     "continuous_training_required": "Select whether the model is trained continuously",
@@ -120,11 +127,61 @@ LABELS = {
     "collection_end": "The collection end date",
     "first_used_on": "The date first used",
     "performed_on": "The date of the red-teaming",
+    "next_due": "The date the next red-teaming is due",
+    "release_date": "The release date",
+    "name": "The name",
+    "version": "The version",
+    "url": "The web address",
+    "dataset_version": "The dataset version",
+    "owner": "The owner",
+    "licence": "The licence",
+    "crawler_name": "The crawler's name",
+    "crawler_user_agent": "The crawler's user agent",
+    "company_number": "The company number",
+    "assessor": "The assessor's name",
+    "modalities": "Modalities",
+    "modalities_in": "Input modalities",
+    "modalities_out": "Output modalities",
+    "languages": "Languages",
+    "countries": "Countries",
+    "processing": "Processing",
+    "top_domains": "Top domains",
+    "generator_models": "Generator models",
+    "content_types": "Content types",
+    "scope": "Scope",
     "text": "text",
     "image": "images",
     "audio": "audio",
     "video": "video",
 }
+
+
+# What the database columns hold: anything bigger is refused here rather than failing on save.
+MAX_COUNT = 2**63 - 1
+MAX_HOURS = Decimal("9999999999999.9")
+HOURS_FIELDS = frozenset({"total_audio_hours", "total_video_hours"})
+WHOLE_NUMBER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+
+
+def max_lengths(model, fields: Iterable[str]) -> dict[str, int]:
+    return {field: model._meta.get_field(field).max_length for field in fields}
+
+
+MODEL_LIMITS = max_lengths(AIModel, ["name", "version"])
+SOURCE_LIMITS = max_lengths(
+    DataSource,
+    [
+        "name",
+        "url",
+        "dataset_version",
+        "owner",
+        "licence",
+        "crawler_name",
+        "crawler_user_agent",
+    ],
+)
+PARTY_LIMITS = max_lengths(SupplyChainParty, ["name", "company_number"])
+ATTESTATION_LIMITS = max_lengths(RedTeamAttestation, ["assessor"])
 
 
 def problem(code: str, field: str, **values: Any) -> Problem:
@@ -139,7 +196,24 @@ def required(values: Mapping, fields: Iterable[tuple[str, str]], prefix: str) ->
 def one_of(
     values: Mapping, field: str, allowed: Iterable[str], code: str, prefix: str
 ) -> list[Problem]:
-    return [] if values.get(field) in set(allowed) else [problem(code, prefix + field)]
+    value = values.get(field)
+    return (
+        [] if isinstance(value, str) and value in set(allowed) else [problem(code, prefix + field)]
+    )
+
+
+def items(value: Any) -> list:
+    """The items of a list field; anything else has none (`lists` reports it)."""
+    return value if isinstance(value, list) else []
+
+
+def lists(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
+    """List fields given as something else (a bare string, a number) can't be stored as given."""
+    return [
+        problem("list_invalid", prefix + field)
+        for field in fields
+        if not blank(values.get(field)) and not isinstance(values.get(field), list)
+    ]
 
 
 def each_in(
@@ -147,8 +221,50 @@ def each_in(
 ) -> list[Problem]:
     allowed = set(allowed)
     return [
-        problem(code, prefix + field, value=v) for v in values.get(field) or [] if v not in allowed
+        problem(code, prefix + field, value=v)
+        for v in items(values.get(field))
+        if not (isinstance(v, str) and v in allowed)
     ]
+
+
+def yes_or_no(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
+    """Yes/no answers are booleans (or not given yet): "maybe" can't be stored as one."""
+    return [
+        problem("yes_no_invalid", prefix + field)
+        for field in fields
+        if values.get(field) is not None and not isinstance(values.get(field), bool)
+    ]
+
+
+def real_dates(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
+    """Dates given as text must be real ones: 2024-02-30 is not."""
+    return [
+        problem("date_invalid", prefix + field)
+        for field in fields
+        if not blank(values.get(field)) and as_date(values.get(field)) is None
+    ]
+
+
+def not_too_long(values: Mapping, limits: Mapping[str, int], prefix: str) -> list[Problem]:
+    return [
+        problem("too_long", prefix + field, max=limit)
+        for field, limit in limits.items()
+        if isinstance(values.get(field), str) and len(values[field]) > limit
+    ]
+
+
+def as_whole_number(value: Any) -> int | None:
+    """A whole number from a number or its text ("12", not "12.5" or "1e3"), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return int(value) if WHOLE_NUMBER.match(value) else None
+    number = as_decimal(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
 
 
 def not_in_future(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
@@ -161,12 +277,28 @@ def not_in_future(values: Mapping, fields: Iterable[str], prefix: str) -> list[P
     return found
 
 
+def exact_figure(values: Mapping, field: str) -> Decimal | int | None:
+    """A size as a number (a whole one, for counts), or None if missing or not one."""
+    raw = values.get(field)
+    return as_decimal(raw) if field in HOURS_FIELDS else as_whole_number(raw)
+
+
 def non_negative(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
+    """Sizes and totals: numbers (whole ones, for counts) of 0 or more that a column can hold."""
     found = []
     for field in fields:
-        number = as_decimal(values.get(field))
-        if number is not None and number < 0:
+        raw = values.get(field)
+        if blank(raw):
+            continue
+        hours = field in HOURS_FIELDS
+        number = exact_figure(values, field)
+        if number is None:
+            kind = "a number" if hours else "a whole number"
+            found.append(problem("number_invalid", prefix + field, kind=kind))
+        elif number < 0:
             found.append(problem("number_negative", prefix + field))
+        elif number > (MAX_HOURS if hours else MAX_COUNT):
+            found.append(problem("number_too_large", prefix + field))
     return found
 
 
@@ -175,6 +307,9 @@ def non_negative(values: Mapping, fields: Iterable[str], prefix: str) -> list[Pr
 
 def validate_model(values: Mapping) -> list[Problem]:
     problems = required(values, [("name", "name_required"), ("version", "version_required")], "")
+    problems += not_too_long(values, MODEL_LIMITS, "")
+    problems += lists(values, ["modalities_in", "modalities_out"], "")
+    problems += real_dates(values, ["release_date"], "")
     problems += one_of(values, "model_type", choices.ModelType.values, "model_type_invalid", "")
     problems += one_of(
         values, "distribution", choices.Distribution.values, "distribution_invalid", ""
@@ -187,7 +322,7 @@ def validate_model(values: Mapping) -> list[Problem]:
     if (
         count is not None
         and count != ""
-        and (not isinstance(count, int) or isinstance(count, bool) or count <= 0)
+        and (not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= MAX_COUNT)
     ):
         problems.append(problem("parameter_count_invalid", "parameter_count"))
     return problems
@@ -199,7 +334,7 @@ def validate_dependency(values: Mapping, *, model_id: int | None = None) -> list
     problems = []
     if bool(registered) == bool(external):
         problems.append(problem("dependency_target_required", "depends_on"))
-    elif model_id is not None and registered == model_id:
+    elif model_id is not None and str(registered) == str(model_id):
         problems.append(problem("dependency_self", "depends_on"))
     problems += one_of(values, "relation", choices.Relation.values, "relation_invalid", "")
     return problems
@@ -222,11 +357,14 @@ def validate_general(values: Mapping) -> list[Problem]:
         ],
         "",
     )
+    problems += real_dates(values, ["latest_collection_date"], "")
+    problems += yes_or_no(values, ["continuous_training", "code_of_practice_signatory"], "")
     problems += not_in_future(values, ["latest_collection_date"], "")
-    problems += validate_languages(values.get("languages") or [])
+    problems += lists(values, ["languages", "content_types"], "")
+    problems += validate_languages(items(values.get("languages")))
     problems += [
         problem("content_type_invalid", f"content_types.{i}")
-        for i, kind in enumerate(values.get("content_types") or [])
+        for i, kind in enumerate(items(values.get("content_types")))
         if not isinstance(kind, str) or not 0 < len(kind.strip()) <= 100
     ]
     return problems
@@ -239,10 +377,10 @@ def validate_sizes(values: Mapping) -> list[Problem]:
     problems = []
     for modality, band in bands.items():
         field = f"training_data_size.{modality}"
-        if band not in choices.SIZE_BANDS.get(modality, {}):
+        if not isinstance(band, str) or band not in choices.SIZE_BANDS.get(modality, {}):
             problems.append(problem("size_band_invalid", field))
             continue
-        figure = as_decimal(values.get(choices.SIZE_TOTAL_FIELDS[modality]))
+        figure = exact_figure(values, choices.SIZE_TOTAL_FIELDS[modality])
         if (
             figure is not None
             and figure >= 0
@@ -293,11 +431,29 @@ SOURCE_CHOICES = [
     ("ip_status", choices.IpStatus.values, "ip_status_invalid"),
 ]
 SOURCE_DATES = ["collection_start", "collection_end", "first_used_on"]
+SOURCE_YES_NO = [
+    "collection_ongoing",
+    "aggregate_consumer_data",
+    "robots_txt_respected",
+    "tdm_opt_out_respected",
+    "confidential",
+]
+SOURCE_LISTS = [
+    "modalities",
+    "processing",
+    "languages",
+    "countries",
+    "top_domains",
+    "generator_models",
+]
 
 
 def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
     """Every rule for one data source; `prefix` places its fields within a filing."""
     problems = required(values, SOURCE_REQUIRED, prefix)
+    problems += not_too_long(values, SOURCE_LIMITS, prefix)
+    problems += lists(values, SOURCE_LISTS, prefix)
+    problems += yes_or_no(values, SOURCE_YES_NO, prefix)
     for field, allowed, code in SOURCE_CHOICES:
         problems += one_of(values, field, allowed, code, prefix)
     problems += each_in(values, "modalities", choices.Modality.values, "modality_invalid", prefix)
@@ -306,12 +462,12 @@ def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
     )
     problems += [
         problem("language_invalid", f"{prefix}languages", value=code)
-        for code in values.get("languages") or []
+        for code in items(values.get("languages"))
         if not (isinstance(code, str) and is_language_code(code))
     ]
     problems += [
         problem("country_invalid", f"{prefix}countries", value=code)
-        for code in values.get("countries") or []
+        for code in items(values.get("countries"))
         if not (isinstance(code, str) and is_country_code(code))
     ]
     problems += non_negative(values, ["size_tokens", "size_records", "size_bytes"], prefix)
@@ -319,7 +475,7 @@ def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
     problems += validate_collection_dates(values, prefix)
     problems += validate_rights(values, prefix)
     url = values.get("url") or ""
-    if url and not re.match(r"^https?://[^\s/]+", url):
+    if url and not (isinstance(url, str) and re.match(r"^https?://[^\s/]+", url)):
         problems.append(problem("url_invalid", prefix + "url"))
     if values.get("personal_data") == choices.YesNoUnknown.YES and blank(
         values.get("personal_data_measures")
@@ -349,9 +505,10 @@ def validate_share(values: Mapping, prefix: str) -> list[Problem]:
 
 
 def validate_collection_dates(values: Mapping, prefix: str) -> list[Problem]:
-    problems = not_in_future(values, SOURCE_DATES, prefix)
+    problems = real_dates(values, SOURCE_DATES, prefix)
+    problems += not_in_future(values, SOURCE_DATES, prefix)
     start, end = as_date(values.get("collection_start")), as_date(values.get("collection_end"))
-    if not values.get("collection_ongoing") and end is None:
+    if not values.get("collection_ongoing") and blank(values.get("collection_end")):
         problems.append(problem("collection_end_required", prefix + "collection_end"))
     if start and end and end < start:
         problems.append(problem("collection_dates_order", prefix + "collection_end"))
@@ -393,7 +550,7 @@ def validate_crawl(values: Mapping, prefix: str) -> list[Problem]:
     )
     bad = [
         (i, host)
-        for i, host in enumerate(values.get("top_domains") or [])
+        for i, host in enumerate(items(values.get("top_domains")))
         if not (isinstance(host, str) and HOSTNAME.match(host))
     ]
     # A list may be thousands long: name the first few bad ones rather than drown the page.
@@ -405,11 +562,11 @@ def validate_crawl(values: Mapping, prefix: str) -> list[Problem]:
 
 
 def validate_generators(values: Mapping, prefix: str) -> list[Problem]:
-    generators = values.get("generator_models") or []
-    if not generators:
+    generators = values.get("generator_models")
+    if blank(generators):
         return [problem("generator_models_required", prefix + "generator_models")]
     problems = []
-    for i, generator in enumerate(generators):
+    for i, generator in enumerate(items(generators)):
         field = f"{prefix}generator_models.{i}"
         generator = generator if isinstance(generator, Mapping) else {}
         if blank(str(generator.get("name") or "").strip()):
@@ -436,9 +593,10 @@ def validate_source_shares(sources: list[Mapping]) -> list[Problem]:
 
 def validate_party(values: Mapping, prefix: str = "") -> list[Problem]:
     problems = required(values, [("name", "party_name_required")], prefix)
+    problems += not_too_long(values, PARTY_LIMITS, prefix)
     problems += one_of(values, "role", choices.PartyRole.values, "party_role_invalid", prefix)
     country = values.get("country") or ""
-    if country and not is_country_code(country):
+    if country and not (isinstance(country, str) and is_country_code(country)):
         problems.append(problem("country_invalid", prefix + "country", value=country))
     return problems
 
@@ -455,8 +613,12 @@ def validate_attestation(values: Mapping, prefix: str = "") -> list[Problem]:
         ],
         prefix,
     )
+    problems += not_too_long(values, ATTESTATION_LIMITS, prefix)
+    problems += lists(values, ["scope"], prefix)
+    problems += yes_or_no(values, ["assessor_independent"], prefix)
     problems += each_in(values, "scope", choices.RedTeamScope.values, "scope_invalid", prefix)
     problems += one_of(values, "outcome", choices.RedTeamOutcome.values, "outcome_invalid", prefix)
+    problems += real_dates(values, ["performed_on", "next_due"], prefix)
     problems += not_in_future(values, ["performed_on"], prefix)
     performed, due = as_date(values.get("performed_on")), as_date(values.get("next_due"))
     if performed and due and due <= performed:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from registry.accounts.models import Membership, User
@@ -32,6 +32,24 @@ class FilingSpec:
     previous_accepted: Callable[[Filing], Filing | None]
     # Anything else acceptance does, inside the same transaction (e.g. assign a MOD- number).
     on_accept: Callable[[Filing, User], None] = lambda filing, actor: None
+
+
+def empty_as_stored(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values to assign to a model, with empty answers as its columns hold them.
+
+    None (an API's null) becomes the empty value of a column that can't be NULL ("" for text,
+    [] for lists, False for flags); blank text becomes None in a number, date or yes/no column.
+    """
+    cleaned = dict(values)
+    for field in model._meta.concrete_fields:
+        if field.name not in cleaned:
+            continue
+        value = cleaned[field.name]
+        if value is None and not field.null:
+            cleaned[field.name] = field.get_default()
+        elif isinstance(value, str) and not value.strip() and not field.empty_strings_allowed:
+            cleaned[field.name] = None if field.null else field.get_default()
+    return cleaned
 
 
 def may_edit(actor: User, provider_id: int) -> bool:
@@ -132,11 +150,7 @@ def problems_transition(
         return [filing_problem("not_permitted")]
     if filing.status not in transition.sources:
         status = Status(filing.status).label.lower()
-        return [
-            filing_problem(
-                "transition_not_allowed", status=status, action=action.replace("_", " ") + "ed"
-            )
-        ]
+        return [filing_problem("transition_not_allowed", status=status, action=transition.past)]
     if transition.needs_reason and not reason.strip():
         return [filing_problem("reason_required", "reason")]
     return []

@@ -28,7 +28,10 @@ MESSAGES = {
 
 
 def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list | dict) and not value)
+    """Nothing given: None, an empty list or mapping, or text that is only spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 def as_decimal(value: Any) -> Decimal | None:

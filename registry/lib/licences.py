@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from license_expression import ExpressionError, ExpressionParseError, get_spdx_licensing
 
 LICENCE_REF_PREFIX = "LicenseRef-"
+# SPDX: "LicenseRef-" and an idstring of letters, digits, "." and "-" (no spaces or underscores).
+LICENCE_REF = re.compile("^" + re.escape(LICENCE_REF_PREFIX) + r"[A-Za-z0-9.\-]+$")
 
 
 @cache
@@ -23,9 +26,7 @@ def licence_error(value: str) -> str | None:
     if expression is None:
         return "empty expression"
     unknown = [
-        key
-        for key in licensing().unknown_license_keys(expression)
-        if not key.startswith(LICENCE_REF_PREFIX)
+        key for key in licensing().unknown_license_keys(expression) if not LICENCE_REF.match(key)
     ]
     if unknown:
         return "unknown licence " + ", ".join(sorted(unknown))

@@ -67,3 +67,72 @@ def open_ownership_statement(provider: Provider) -> OwnershipStatement | None:
 
 def accepted_ownership_statement(provider: Provider) -> OwnershipStatement | None:
     return provider.ownership_statements.filter(status=Status.ACCEPTED).first()
+
+
+def provider_dashboard(provider: Provider) -> dict[str, Any]:
+    """What a provider's dashboard shows: models with their filings, and what needs attention.
+
+    Five queries whatever the number of models: models, their current declarations, ownership
+    statements, members, invitations.
+    """
+    from registry.declarations.selectors import provider_models
+
+    models = list(provider_models(provider.pk))
+    statements = list(
+        provider.ownership_statements.filter(status__in=[*OPEN, Status.ACCEPTED]).order_by(
+            "-version"
+        )
+    )
+    rows = [model_row(model) for model in models]
+    ownership = {
+        "open": next((s for s in statements if s.status in OPEN), None),
+        "accepted": next((s for s in statements if s.status == Status.ACCEPTED), None),
+    }
+    return {
+        "models": rows,
+        "ownership": ownership,
+        "attention": attention(rows, ownership),
+        "member_count": provider.memberships.count(),
+        "pending_invitations": provider_pending_invitations(provider).count(),
+    }
+
+
+def model_row(model) -> dict[str, Any]:
+    current = model.current_declarations
+    return {
+        "model": model,
+        "open": next((d for d in current if d.status in OPEN), None),
+        "accepted": next((d for d in current if d.status == Status.ACCEPTED), None),
+    }
+
+
+def attention(rows: list[dict[str, Any]], ownership: dict[str, Any]) -> list[dict[str, Any]]:
+    """Filings waiting for the provider, most pressing first: changes asked for, then drafts."""
+    items = []
+    for row in rows:
+        filing = row["open"]
+        if filing is not None and filing.status == Status.CHANGES_REQUESTED:
+            items.append({"kind": "changes", "filing": filing, "label": str(row["model"])})
+    if ownership["open"] is not None and ownership["open"].status == Status.CHANGES_REQUESTED:
+        items.append(
+            {"kind": "changes", "filing": ownership["open"], "label": "Ownership statement"}
+        )
+    for row in rows:
+        filing = row["open"]
+        if filing is not None and filing.status == Status.DRAFT:
+            items.append({"kind": "draft", "filing": filing, "label": str(row["model"])})
+    if ownership["open"] is not None and ownership["open"].status == Status.DRAFT:
+        items.append({"kind": "draft", "filing": ownership["open"], "label": "Ownership statement"})
+    for row in rows:
+        if row["open"] is None and row["accepted"] is None:
+            items.append(
+                {
+                    "kind": "undeclared",
+                    "filing": None,
+                    "label": str(row["model"]),
+                    "model": row["model"],
+                }
+            )
+    if ownership["open"] is None and ownership["accepted"] is None:
+        items.append({"kind": "no_ownership", "filing": None, "label": "Ownership statement"})
+    return items

@@ -15,6 +15,7 @@ from registry.accounts.validation import problems_acting_as_owner, problems_join
 from registry.audit.services import record
 from registry.filings.services import (
     FilingSpec,
+    empty_as_stored,
     filing_for_edit,
     filing_sign,
     filing_touch,
@@ -181,6 +182,7 @@ def link_save(
 ) -> InvestmentLink:
     """Add an investment link, or change one (refused if changed since the form was opened)."""
     statement = filing_for_edit(OWNERSHIP, statement.pk, actor)
+    values = empty_as_stored(InvestmentLink, values)
     if link is not None:
         link = InvestmentLink.objects.select_for_update().get(pk=link.pk, statement=statement)
         if link.lock_version != expected_lock_version:

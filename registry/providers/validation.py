@@ -8,10 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from registry.filings.validation import as_date, as_decimal, validate_statement_of_truth
+from registry.filings.validation import as_date, as_decimal, blank, validate_statement_of_truth
 from registry.lib.codes import is_country_code
 from registry.lib.problems import Problem
-from registry.providers.models import InvestorKind, StateAffiliation
+from registry.providers.models import InvestmentLink, InvestorKind, StateAffiliation
 
 # Companies House numbers: 8 digits, or a 2-letter prefix (SC, NI, OC, …) and 6 digits.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -66,6 +66,9 @@ LINK_MESSAGES = {
     "state_affiliation_invalid": "Select the investor's state affiliation",
     "link_dates_order": "The date the holding ended must be on or after the date it was acquired",
     "link_date_in_future": "The date must be today or in the past",
+    "link_date_invalid": "Enter a real date, like 2024-03-31",
+    "link_too_long": "Enter {max} characters or fewer",
+    "link_yes_no_invalid": "Select yes or no",
     "nsi_reference_required": "Enter the National Security and Investment Act notice reference",
     "shares_over_100": "Investors' shares add up to more than 100%",
     "votes_over_100": "Investors' votes add up to more than 100%",
@@ -73,18 +76,36 @@ LINK_MESSAGES = {
 MESSAGES.update(LINK_MESSAGES)
 
 
+def max_length(model: Any, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+LINK_TEXT_LIMITS = {
+    field: max_length(InvestmentLink, field)
+    for field in ("investor_name", "registration_number", "nsi_reference")
+}
+LINK_YES_NO_FIELDS = ("board_appointment", "significant_influence", "nsi_notified")
+
+
 def validate_link(values: Mapping[str, Any], prefix: str = "") -> list[Problem]:
     """Every rule for one investment link."""
 
-    def at(code: str, field: str) -> Problem:
-        return Problem(code=code, field=prefix + field, message=MESSAGES[code])
+    def at(code: str, field: str, **details: Any) -> Problem:
+        return Problem(code=code, field=prefix + field, message=MESSAGES[code].format(**details))
 
     problems = []
     if not str(values.get("investor_name") or "").strip():
         problems.append(at("investor_name_required", "investor_name"))
+    for field, limit in LINK_TEXT_LIMITS.items():
+        if isinstance(values.get(field), str) and len(values[field]) > limit:
+            problems.append(at("link_too_long", field, max=limit))
+    for field in LINK_YES_NO_FIELDS:
+        if field in values and not isinstance(values[field], bool):
+            problems.append(at("link_yes_no_invalid", field))
     if values.get("investor_kind") not in InvestorKind.values:
         problems.append(at("investor_kind_invalid", "investor_kind"))
-    if not is_country_code(values.get("country") or ""):
+    country = values.get("country") or ""
+    if not (isinstance(country, str) and is_country_code(country)):
         problems.append(at("investor_country_invalid", "country"))
     for field in ("share_percent", "votes_percent"):
         raw = values.get(field)
@@ -98,6 +119,8 @@ def validate_link(values: Mapping[str, Any], prefix: str = "") -> list[Problem]:
     acquired, ceased = as_date(values.get("acquired_on")), as_date(values.get("ceased_on"))
     today = timezone.localdate()
     for field, day in (("acquired_on", acquired), ("ceased_on", ceased)):
+        if day is None and not blank(values.get(field)):
+            problems.append(at("link_date_invalid", field))
         if day and day > today:
             problems.append(at("link_date_in_future", field))
     if acquired and ceased and ceased < acquired:

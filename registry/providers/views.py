@@ -67,12 +67,8 @@ def register(request):
 def dashboard(request):
     membership = request.user.membership
     provider = membership.provider
-    context = {
-        "membership": membership,
-        "provider": provider,
-        "member_count": provider.memberships.count(),
-        "pending_invitations": selectors.provider_pending_invitations(provider).count(),
-    }
+    context = {"membership": membership, "provider": provider}
+    context |= selectors.provider_dashboard(provider)
     return render(request, "providers/dashboard.html", context)
 
 
