@@ -65,11 +65,14 @@ LINK_MESSAGES = {
     "percent_invalid": "Enter a percentage from 0 to 100",
     "state_affiliation_invalid": "Select the investor's state affiliation",
     "link_dates_order": "The date the holding ended must be on or after the date it was acquired",
-    "link_date_in_future": "The date must be today or in the past",
+    "link_date_in_future": "{label} must be today or in the past",
     "link_date_invalid": "Enter a real date, like 2024-03-31",
     "link_too_long": "Enter {max} characters or fewer",
     "link_yes_no_invalid": "Select yes or no",
     "nsi_reference_required": "Enter the National Security and Investment Act notice reference",
+    "links_required": (
+        "Add every investor who holds shares or votes in the organisation, or controls it"
+    ),
     "shares_over_100": "Investors' shares add up to more than 100%",
     "votes_over_100": "Investors' votes add up to more than 100%",
 }
@@ -122,7 +125,8 @@ def validate_link(values: Mapping[str, Any], prefix: str = "") -> list[Problem]:
         if day is None and not blank(values.get(field)):
             problems.append(at("link_date_invalid", field))
         if day and day > today:
-            problems.append(at("link_date_in_future", field))
+            label = "The date acquired" if field == "acquired_on" else "The date the holding ended"
+            problems.append(at("link_date_in_future", field, label=label))
     if acquired and ceased and ceased < acquired:
         problems.append(at("link_dates_order", "ceased_on"))
     if values.get("nsi_notified") and not str(values.get("nsi_reference") or "").strip():
@@ -132,6 +136,8 @@ def validate_link(values: Mapping[str, Any], prefix: str = "") -> list[Problem]:
 
 def validate_link_totals(links: list[Mapping[str, Any]]) -> list[Problem]:
     """Current holdings (not ceased) can't add up to more than the whole company."""
+    if not links:
+        return [Problem(code="links_required", field="links", message=MESSAGES["links_required"])]
     current = [link for link in links if not link.get("ceased_on")]
     problems = []
     for field, code in (("share_percent", "shares_over_100"), ("votes_percent", "votes_over_100")):

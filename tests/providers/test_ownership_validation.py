@@ -102,6 +102,7 @@ def every_code_case() -> dict[str, tuple[list, str]]:
         "nsi_reference_required": (link(nsi_reference=" "), "nsi_reference"),
         "link_yes_no_invalid": (link(board_appointment="maybe"), "board_appointment"),
         # The statement as a whole
+        "links_required": (validate_link_totals([]), "links"),
         "shares_over_100": (totals((60, 40), (41, 10)), "links"),
         "votes_over_100": (totals((10, 60), (10, 40.001)), "links"),
     }

@@ -383,7 +383,7 @@ class BadInputTests(PersonaTestCase):
             "name too long": ({"investor_name": "x" * 301}, "300 characters or fewer"),
             "unknown affiliation": ({"state_affiliation": "alien"}, "state affiliation"),
             "ceased before acquired": (ceased_first, MESSAGES["link_dates_order"]),
-            "acquired in the future": (future, MESSAGES["link_date_in_future"]),
+            "acquired in the future": (future, "The date acquired must be today or in the past"),
             "not a real date": (
                 {"acquired_on_day": "31", "acquired_on_month": "2"},
                 "must be a real date",
@@ -413,7 +413,7 @@ class BadInputTests(PersonaTestCase):
             {field: list(errors) for field, errors in response.context["form"].errors.items()},
             {
                 "share_percent": ["Percentage of shares held must be a number, like 12.5"],
-                "ceased_on": [MESSAGES["link_date_in_future"]],
+                "ceased_on": ["The date the holding ended must be today or in the past"],
                 "nsi_reference": [MESSAGES["nsi_reference_required"]],
             },
         )
@@ -478,7 +478,7 @@ class BadInputTests(PersonaTestCase):
                     "url": f"{edit}#id_share_percent",
                 },
                 {
-                    "message": f"Old Investor: {MESSAGES['link_date_in_future']}",
+                    "message": "Old Investor: The date acquired must be today or in the past",
                     "url": f"{edit}#id_acquired_on_day",
                 },
                 {
