@@ -51,6 +51,7 @@ test: install browser-deps lint unit
 lint:
 	$(PY) -m ruff format --check registry tests
 	$(PY) -m ruff check registry tests
+	$(PY) -m mypy registry
 
 unit:
 	$(PY) -m pytest

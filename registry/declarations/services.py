@@ -47,7 +47,7 @@ def previous_accepted(declaration: ProvenanceDeclaration) -> ProvenanceDeclarati
     )
 
 
-def assign_model_number(declaration: ProvenanceDeclaration, actor: User) -> None:
+def assign_model_number(declaration: ProvenanceDeclaration, actor: User | None) -> None:
     """A model gets its MOD- number when its first declaration is accepted."""
     model = AIModel.objects.select_for_update().get(pk=declaration.model_id)
     if model.registration_number is None:
@@ -61,7 +61,7 @@ def assign_model_number(declaration: ProvenanceDeclaration, actor: User) -> None
         )
 
 
-DECLARATION = FilingSpec(
+DECLARATION: FilingSpec[ProvenanceDeclaration] = FilingSpec(
     kind="declaration",
     model=ProvenanceDeclaration,
     provider_id=lambda declaration: declaration.model.provider_id,
@@ -115,7 +115,9 @@ def problems_model_name(
     taken = AIModel.objects.filter(
         provider_id=provider_id, name=values.get("name"), version=values.get("version")
     )
-    if taken.exclude(pk=exclude_id).exists():
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
         return [
             Problem(
                 "model_exists",

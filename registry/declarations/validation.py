@@ -579,8 +579,9 @@ def validate_generators(values: Mapping, prefix: str) -> list[Problem]:
 def validate_source_shares(sources: list[Mapping]) -> list[Problem]:
     if not sources:
         return [problem("sources_required", "sources")]
-    shares = [as_decimal(s.get("share_percent")) for s in sources]
-    if any(share is None for share in shares):
+    read = [as_decimal(s.get("share_percent")) for s in sources]
+    shares = [share for share in read if share is not None]
+    if len(shares) < len(read):
         return []  # each missing share is already its own problem
     total = sum(shares, Decimal(0))
     if abs(total - 100) > SHARE_TOLERANCE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -19,19 +19,22 @@ from registry.lib.canonical import canonical_json, sha256_hex
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 
 
+F = TypeVar("F", bound=Filing)
+
+
 @dataclass(frozen=True)
-class FilingSpec:
+class FilingSpec(Generic[F]):
     """What the lifecycle needs to know about one kind of filing."""
 
     kind: str
-    model: type[Filing]
-    provider_id: Callable[[Filing], int]
-    data: Callable[[Filing], dict[str, Any]]
+    model: type[F]
+    provider_id: Callable[[F], int]
+    data: Callable[[F], dict[str, Any]]
     problems: Callable[[dict[str, Any]], list[Problem]]
     # The accepted filing a newly accepted one replaces, if any (it becomes superseded).
-    previous_accepted: Callable[[Filing], Filing | None]
+    previous_accepted: Callable[[F], F | None]
     # Anything else acceptance does, inside the same transaction (e.g. assign a MOD- number).
-    on_accept: Callable[[Filing, User], None] = lambda filing, actor: None
+    on_accept: Callable[[F, User | None], None] = lambda filing, actor: None
 
 
 def empty_as_stored(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,12 +74,12 @@ def may_take(actor: User | None, who: str, provider_id: int) -> bool:
     return DECISION_MAKER in actor.regulator_roles
 
 
-def lock(spec: FilingSpec, filing_id: int) -> Filing:
-    return spec.model.objects.select_for_update().get(pk=filing_id)
+def lock(spec: FilingSpec[F], filing_id: int) -> F:
+    return spec.model._default_manager.select_for_update().get(pk=filing_id)
 
 
 def problems_editing(
-    spec: FilingSpec, filing: Filing, actor: User, expected_lock_version: int | None
+    spec: FilingSpec[F], filing: F, actor: User, expected_lock_version: int | None
 ) -> list[Problem]:
     """Why this person can't change this filing now, if they can't."""
     if not may_edit(actor, spec.provider_id(filing)):
@@ -89,8 +92,8 @@ def problems_editing(
 
 
 def filing_for_edit(
-    spec: FilingSpec, filing_id: int, actor: User, expected_lock_version: int | None = None
-) -> Filing:
+    spec: FilingSpec[F], filing_id: int, actor: User, expected_lock_version: int | None = None
+) -> F:
     """Lock an editable filing for a change by this person, or raise the reason they can't."""
     filing = lock(spec, filing_id)
     raise_if_any(problems_editing(spec, filing, actor, expected_lock_version))
@@ -111,7 +114,7 @@ def filing_touch(filing: Filing, *, keep_signature: bool = False) -> None:
     filing.save(update_fields=fields)
 
 
-def filing_sign(filing: Filing, actor: User, name: str, role: str) -> Filing:
+def filing_sign(filing: F, actor: User, name: str, role: str) -> F:
     """Sign the statement of truth on a filing already locked for edit."""
     values = {
         "signatory_name": name.strip(),
@@ -128,7 +131,7 @@ def filing_sign(filing: Filing, actor: User, name: str, role: str) -> Filing:
     return filing
 
 
-def snapshot_freeze(spec: FilingSpec, filing: Filing, actor: User, data: dict) -> FilingSnapshot:
+def snapshot_freeze(spec: FilingSpec[F], filing: F, actor: User, data: dict) -> FilingSnapshot:
     content = canonical_json(data)
     submissions = FilingSnapshot.objects.filter(filing_kind=spec.kind, filing_id=filing.pk).count()
     return FilingSnapshot.objects.create(
@@ -143,7 +146,7 @@ def snapshot_freeze(spec: FilingSpec, filing: Filing, actor: User, data: dict) -
 
 
 def problems_transition(
-    spec: FilingSpec, filing: Filing, action: str, actor: User | None, reason: str
+    spec: FilingSpec[F], filing: F, action: str, actor: User | None, reason: str
 ) -> list[Problem]:
     transition = TRANSITIONS[action]
     if not may_take(actor, transition.actor, spec.provider_id(filing)):
@@ -159,13 +162,13 @@ def problems_transition(
 @transaction.atomic
 def filing_transition(
     *,
-    spec: FilingSpec,
+    spec: FilingSpec[F],
     filing_id: int,
     action: str,
     actor: User | None,
     reason: str = "",
     expected_lock_version: int | None = None,
-) -> Filing:
+) -> F:
     """Move a filing through the lifecycle.
 
     1. Lock the filing; check who may act, from which status, with a reason where one is needed.
@@ -178,7 +181,7 @@ def filing_transition(
     if expected_lock_version is not None and expected_lock_version != filing.lock_version:
         raise ProblemsError([filing_problem("stale_edit")])
     now = timezone.now()
-    if action == "submit":
+    if action == "submit" and actor is not None:  # may_take lets only a provider's editor submit
         data = spec.data(filing)
         raise_if_any(spec.problems(data))
         snapshot_freeze(spec, filing, actor, data)

@@ -131,7 +131,7 @@ def previous_accepted_statement(statement: OwnershipStatement) -> OwnershipState
     )
 
 
-OWNERSHIP = FilingSpec(
+OWNERSHIP: FilingSpec[OwnershipStatement] = FilingSpec(
     kind="ownership",
     model=OwnershipStatement,
     provider_id=lambda statement: statement.provider_id,
