@@ -18,7 +18,6 @@ from registry.filings.validation import filing_problem, validate_statement_of_tr
 from registry.lib.canonical import canonical_json, sha256_hex
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 
-
 F = TypeVar("F", bound=Filing)
 
 
