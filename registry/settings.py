@@ -168,6 +168,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Uploads: the largest file accepted of each kind, in bytes.
+SOURCES_UPLOAD_MAX_BYTES = env.int("SOURCES_UPLOAD_MAX_BYTES", default=20 * 2**20)
+TOP_DOMAINS_UPLOAD_MAX_BYTES = env.int("TOP_DOMAINS_UPLOAD_MAX_BYTES", default=5 * 2**20)
+RED_TEAM_REPORT_MAX_BYTES = env.int("RED_TEAM_REPORT_MAX_BYTES", default=10 * 2**20)
+
 # --- Security headers. Production values are the defaults; DEBUG relaxes only what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -30,7 +30,11 @@ def nav_links(user) -> list[tuple[str, str]]:
     if user.is_regulator:
         links.append(("Console", "review:console"))
     elif hasattr(user, "membership"):
-        links += [("Dashboard", "providers:dashboard"), ("Organisation", "providers:organisation")]
+        links += [
+            ("Dashboard", "providers:dashboard"),
+            ("Models", "declarations:models"),
+            ("Organisation", "providers:organisation"),
+        ]
     else:
         links.append(("Register your organisation", "providers:register"))
     if user.is_staff:

@@ -26,12 +26,6 @@ from registry.lib.problems import Problem
 BIGINT_MAX = uploads.BIGINT_MAX
 YES_NO = [("yes", "Yes"), ("no", "No")]
 REGULATOR_ONLY = "Only the regulator sees this exact figure: the public sees the band."
-# Upload limits; each can be set in settings under its name.
-UPLOAD_LIMITS = {
-    "SOURCES_UPLOAD_MAX_BYTES": 20 * uploads.MB,
-    "TOP_DOMAINS_UPLOAD_MAX_BYTES": 5 * uploads.MB,
-    "RED_TEAM_REPORT_MAX_BYTES": 10 * uploads.MB,
-}
 
 
 HOSTS_FILE_HINT = "A .txt or .csv file with one host a line (or in the first column), up to {}"
@@ -43,7 +37,7 @@ def hosts_file_hint() -> str:
 
 def upload_limit(name: str) -> int:
     """The size limit of one kind of upload, read when used so a settings change applies."""
-    return getattr(settings, name, UPLOAD_LIMITS[name])
+    return getattr(settings, name)
 
 
 # How many top domains the source form shows: the full list may be 10,000 long.
