@@ -88,15 +88,19 @@ def declaration_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
 
 
 def provider_models(provider_id: int) -> QuerySet[AIModel]:
-    """The provider's models, each with its open filing and latest accepted declaration."""
+    """The provider's models, each with its declarations that still matter, newest first.
+
+    That is the open one, the accepted one, and rejected or withdrawn ones; superseded versions
+    are history, shown on the model's own page.
+    """
     return (
         AIModel.objects.filter(provider_id=provider_id)
         .prefetch_related(
             Prefetch(
                 "declarations",
-                queryset=ProvenanceDeclaration.objects.filter(
-                    status__in=[*OPEN, Status.ACCEPTED]
-                ).order_by("-version"),
+                queryset=ProvenanceDeclaration.objects.exclude(status=Status.SUPERSEDED).order_by(
+                    "-version"
+                ),
                 to_attr="current_declarations",
             )
         )

@@ -103,6 +103,7 @@ def model_row(model) -> dict[str, Any]:
         "model": model,
         "open": next((d for d in current if d.status in OPEN), None),
         "accepted": next((d for d in current if d.status == Status.ACCEPTED), None),
+        "latest": current[0] if current else None,
     }
 
 
@@ -125,13 +126,11 @@ def attention(rows: list[dict[str, Any]], ownership: dict[str, Any]) -> list[dic
         items.append({"kind": "draft", "filing": ownership["open"], "label": "Ownership statement"})
     for row in rows:
         if row["open"] is None and row["accepted"] is None:
+            # Never declared, or the last declaration was rejected or withdrawn.
+            latest = row["latest"]
+            kind = latest.status if latest else "undeclared"
             items.append(
-                {
-                    "kind": "undeclared",
-                    "filing": None,
-                    "label": str(row["model"]),
-                    "model": row["model"],
-                }
+                {"kind": kind, "filing": latest, "label": str(row["model"]), "model": row["model"]}
             )
     if ownership["open"] is None and ownership["accepted"] is None:
         items.append({"kind": "no_ownership", "filing": None, "label": "Ownership statement"})

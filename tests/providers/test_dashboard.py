@@ -27,10 +27,17 @@ class DashboardTests(PersonaTestCase):
         waiting = AIModelFactory(provider=self.acme, name="Waiting")
         ProvenanceDeclarationFactory(model=waiting, status=Status.SUBMITTED)
         AIModelFactory(provider=self.acme, name="Bare")
+        refused = AIModelFactory(provider=self.acme, name="Refused")
+        ProvenanceDeclarationFactory(model=refused, status=Status.REJECTED)
         OwnershipStatementFactory(provider=self.acme, status=Status.ACCEPTED)
         self.assertEqual(
             self.attention(),
-            [("changes", "Asked 1.0"), ("draft", "Drafted 1.0"), ("undeclared", "Bare 1.0")],
+            [
+                ("changes", "Asked 1.0"),
+                ("draft", "Drafted 1.0"),
+                ("undeclared", "Bare 1.0"),
+                ("rejected", "Refused 1.0"),
+            ],
         )
 
     def test_other_providers_filings_never_appear(self):
