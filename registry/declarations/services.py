@@ -23,8 +23,11 @@ from registry.declarations.models import (
 )
 from registry.filings.services import (
     FilingSpec,
+    RowSpec,
     empty_as_stored,
     filing_for_edit,
+    filing_row_remove,
+    filing_row_save,
     filing_sign,
     filing_touch,
     filing_transition,
@@ -323,6 +326,21 @@ def clean_source_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+SOURCE_ROWS = RowSpec(
+    DataSource, "declaration", selectors.SOURCE_FIELDS, validation.validate_source, "source"
+)
+PARTY_ROWS = RowSpec(
+    SupplyChainParty, "declaration", selectors.PARTY_FIELDS, validation.validate_party, "party"
+)
+ATTESTATION_ROWS = RowSpec(
+    RedTeamAttestation,
+    "declaration",
+    selectors.ATTESTATION_FIELDS,
+    validation.validate_attestation,
+    "attestation",
+)
+
+
 @transaction.atomic
 def source_save(
     *,
@@ -334,42 +352,20 @@ def source_save(
 ) -> DataSource:
     """Add a source, or change one (refused if someone changed it since the form was opened)."""
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
-    values = clean_source_values(values)
-    if source is not None:
-        source = DataSource.objects.select_for_update().get(pk=source.pk, declaration=declaration)
-        if source.lock_version != expected_lock_version:
-            raise stale()
-        merged = model_to_dict(source, fields=selectors.SOURCE_FIELDS) | values
-    else:
-        source = DataSource(declaration=declaration)
-        merged = values
-    raise_if_any(validation.validate_source(merged))
-    before = model_to_dict(source, fields=selectors.SOURCE_FIELDS) if source.pk else None
-    assign(source, merged, selectors.SOURCE_FIELDS)
-    source.lock_version += 1 if before else 0
-    source.save()
-    filing_touch(declaration)
-    record(
+    return filing_row_save(
+        filing=declaration,
+        rows=SOURCE_ROWS,
+        row=source,
+        values=clean_source_values(values),
+        expected_lock_version=expected_lock_version,
         actor=actor,
-        action="declaration.source_saved",
-        target=declaration,
-        before=before,
-        after={"source": source.pk, "name": source.name},
     )
-    return source
 
 
 @transaction.atomic
 def source_remove(*, actor: User, source: DataSource) -> None:
     declaration = filing_for_edit(DECLARATION, source.declaration_id, actor)
-    record(
-        actor=actor,
-        action="declaration.source_removed",
-        target=declaration,
-        before={"source": source.pk, "name": source.name},
-    )
-    source.delete()
-    filing_touch(declaration)
+    filing_row_remove(filing=declaration, rows=SOURCE_ROWS, row=source, actor=actor)
 
 
 MAX_IMPORT_ROWS = 10_000
@@ -429,16 +425,13 @@ def party_save(
     expected_lock_version: int | None = None,
 ) -> SupplyChainParty:
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
-    return save_row(
-        actor,
-        declaration,
-        SupplyChainParty,
-        party,
-        values,
-        expected_lock_version,
-        selectors.PARTY_FIELDS,
-        validation.validate_party,
-        "party",
+    return filing_row_save(
+        filing=declaration,
+        rows=PARTY_ROWS,
+        row=party,
+        values=values,
+        expected_lock_version=expected_lock_version,
+        actor=actor,
     )
 
 
@@ -454,16 +447,13 @@ def attestation_save(
 ) -> RedTeamAttestation:
     """Add or change a red-team attestation; a report file, if given, replaces the previous one."""
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
-    saved = save_row(
-        actor,
-        declaration,
-        RedTeamAttestation,
-        attestation,
-        values,
-        expected_lock_version,
-        selectors.ATTESTATION_FIELDS,
-        validation.validate_attestation,
-        "attestation",
+    saved = filing_row_save(
+        filing=declaration,
+        rows=ATTESTATION_ROWS,
+        row=attestation,
+        values=values,
+        expected_lock_version=expected_lock_version,
+        actor=actor,
     )
     if report is not None:
         digest = hashlib.sha256()
@@ -476,47 +466,12 @@ def attestation_save(
     return saved
 
 
-def save_row(actor, declaration, model, row, values, expected_lock_version, fields, validate, noun):
-    """Validate and save one child row of a draft (party or attestation), checking its version."""
-    values = empty_as_stored(model, values)
-    if row is not None:
-        row = model.objects.select_for_update().get(pk=row.pk, declaration=declaration)
-        if row.lock_version != expected_lock_version:
-            raise stale()
-        merged = model_to_dict(row, fields=fields) | dict(values)
-    else:
-        row = model(declaration=declaration)
-        merged = dict(values)
-    raise_if_any(validate(merged))
-    before = model_to_dict(row, fields=fields) if row.pk else None
-    assign(row, merged, fields)
-    if before is not None:
-        row.lock_version += 1
-    row.save()
-    filing_touch(declaration)
-    record(
-        actor=actor,
-        action=f"declaration.{noun}_saved",
-        target=declaration,
-        before=before,
-        after={noun: row.pk},
-    )
-    return row
-
-
 @transaction.atomic
 def row_remove(*, actor: User, row: SupplyChainParty | RedTeamAttestation) -> None:
     """Remove a supply-chain party or red-team attestation from a draft."""
     declaration = filing_for_edit(DECLARATION, row.declaration_id, actor)
-    noun = "party" if isinstance(row, SupplyChainParty) else "attestation"
-    record(
-        actor=actor,
-        action=f"declaration.{noun}_removed",
-        target=declaration,
-        before={noun: row.pk, "name": str(row)},
-    )
-    row.delete()
-    filing_touch(declaration)
+    rows = PARTY_ROWS if isinstance(row, SupplyChainParty) else ATTESTATION_ROWS
+    filing_row_remove(filing=declaration, rows=rows, row=row, actor=actor)
 
 
 # --- The lifecycle

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from registry.accounts.models import Membership, User
@@ -111,6 +112,67 @@ def filing_touch(filing: Filing, *, keep_signature: bool = False) -> None:
         filing.signed_at = None
         fields.append("signed_at")
     filing.save(update_fields=fields)
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One kind of row a filing holds: data source, party, attestation or investment link."""
+
+    model: type[models.Model]
+    parent: str  # the row's foreign key to its filing
+    fields: list[str]
+    validate: Callable[[Mapping[str, Any]], list[Problem]]
+    noun: str  # how the audit trail names it: "source", "party", "link"…
+
+
+def filing_row_save(
+    *,
+    filing: Filing,
+    rows: RowSpec,
+    row: Any,
+    values: Mapping[str, Any],
+    expected_lock_version: int | None,
+    actor: User,
+) -> Any:
+    """Add a row to a draft already locked for edit, or change one, refused if it went stale.
+
+    The values are merged over what is stored, so a partial change keeps the other answers.
+    """
+    values = empty_as_stored(rows.model, values)
+    if row is not None:
+        manager = rows.model._default_manager
+        row = manager.select_for_update().get(pk=row.pk, **{rows.parent: filing})
+        if row.lock_version != expected_lock_version:
+            raise ProblemsError([filing_problem("stale_edit")])
+        before = model_to_dict(row, fields=rows.fields)
+    else:
+        row, before = rows.model(**{rows.parent: filing}), None
+    merged = (before or {}) | dict(values)
+    raise_if_any(rows.validate(merged))
+    for field in rows.fields:
+        if field in merged:
+            setattr(row, field, merged[field])
+    if before is not None:
+        row.lock_version += 1
+    row.save()
+    filing_touch(filing)
+    after = model_to_dict(row, fields=rows.fields)
+    record(
+        actor=actor,
+        action=f"{filing.kind}.{rows.noun}_saved",
+        target=filing,
+        before=before,
+        after=after,
+    )
+    return row
+
+
+def filing_row_remove(*, filing: Filing, rows: RowSpec, row: Any, actor: User) -> None:
+    """Remove a row from a draft already locked for edit."""
+    before = {rows.noun: row.pk, "name": str(row)}
+    record(actor=actor, action=f"{filing.kind}.{rows.noun}_removed", target=filing, before=before)
+    row.delete()
+    filing_touch(filing)
 
 
 def filing_sign(filing: F, actor: User, name: str, role: str) -> F:

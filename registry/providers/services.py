@@ -15,10 +15,11 @@ from registry.accounts.validation import problems_acting_as_owner, problems_join
 from registry.audit.services import record
 from registry.filings.services import (
     FilingSpec,
-    empty_as_stored,
+    RowSpec,
     filing_for_edit,
+    filing_row_remove,
+    filing_row_save,
     filing_sign,
-    filing_touch,
     filing_transition,
     may_edit,
 )
@@ -171,6 +172,9 @@ def ownership_start(*, actor: User, provider: Provider, amend: bool) -> Ownershi
     return statement
 
 
+LINK_ROWS = RowSpec(InvestmentLink, "statement", selectors.LINK_FIELDS, validate_link, "link")
+
+
 @transaction.atomic
 def link_save(
     *,
@@ -182,45 +186,20 @@ def link_save(
 ) -> InvestmentLink:
     """Add an investment link, or change one (refused if changed since the form was opened)."""
     statement = filing_for_edit(OWNERSHIP, statement.pk, actor)
-    values = empty_as_stored(InvestmentLink, values)
-    if link is not None:
-        link = InvestmentLink.objects.select_for_update().get(pk=link.pk, statement=statement)
-        if link.lock_version != expected_lock_version:
-            raise ProblemsError([filing_problem("stale_edit")])
-        merged = model_to_dict(link, fields=selectors.LINK_FIELDS) | dict(values)
-    else:
-        link = InvestmentLink(statement=statement)
-        merged = dict(values)
-    raise_if_any(validate_link(merged))
-    before = model_to_dict(link, fields=selectors.LINK_FIELDS) if link.pk else None
-    for field in selectors.LINK_FIELDS:
-        if field in merged:
-            setattr(link, field, merged[field])
-    if before is not None:
-        link.lock_version += 1
-    link.save()
-    filing_touch(statement)
-    record(
+    return filing_row_save(
+        filing=statement,
+        rows=LINK_ROWS,
+        row=link,
+        values=values,
+        expected_lock_version=expected_lock_version,
         actor=actor,
-        action="ownership.link_saved",
-        target=statement,
-        before=before,
-        after=model_to_dict(link, fields=selectors.LINK_FIELDS),
     )
-    return link
 
 
 @transaction.atomic
 def link_remove(*, actor: User, link: InvestmentLink) -> None:
     statement = filing_for_edit(OWNERSHIP, link.statement_id, actor)
-    record(
-        actor=actor,
-        action="ownership.link_removed",
-        target=statement,
-        before={"link": link.pk, "investor_name": link.investor_name},
-    )
-    link.delete()
-    filing_touch(statement)
+    filing_row_remove(filing=statement, rows=LINK_ROWS, row=link, actor=actor)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from registry.audit.models import AuditEvent
-from registry.declarations import services
 from registry.declarations.models import (
     AIModel,
     DataSource,
@@ -41,6 +40,7 @@ from registry.declarations.services import (
     sources_import,
     statement_sign,
 )
+from registry.filings import services as filing_services
 from registry.filings.states import OPEN, Status
 from registry.lib.problems import ProblemsError
 from tests.base import PersonaTestCase
@@ -642,7 +642,9 @@ class SourceTests(DeclarationServiceTestCase):
         declaration = self.declaration()
         before = self.written()
         with (
-            mock.patch.object(services, "filing_touch", side_effect=RuntimeError("disk full")),
+            mock.patch.object(
+                filing_services, "filing_touch", side_effect=RuntimeError("disk full")
+            ),
             self.assertRaises(RuntimeError),
         ):
             source_save(actor=self.alice, declaration=declaration, values=VALID_SOURCE)

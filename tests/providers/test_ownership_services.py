@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from registry.audit.models import AuditEvent
+from registry.filings import services as filing_services
 from registry.filings.models import FilingSnapshot, FilingTransition
 from registry.filings.states import OPEN, Status
 from registry.lib.canonical import canonical_json
 from registry.lib.problems import ProblemsError
-from registry.providers import services
 from registry.providers.models import InvestmentLink, OwnershipStatement
 from registry.providers.selectors import (
     accepted_ownership_statement,
@@ -246,13 +246,15 @@ class LinkTests(OwnershipTestCase):
         statement.refresh_from_db()
         self.assertIsNone(statement.signed_at)
         event = AuditEvent.objects.get(action="ownership.link_removed")
-        self.assertEqual(event.before, {"link": pk, "investor_name": "Investor 1 Ltd"})
+        self.assertEqual(event.before, {"link": pk, "name": "Investor 1 Ltd"})
 
     def test_a_failing_save_leaves_no_link_and_no_audit_event(self):
         statement = self.statement()
         before = self.written()
         with (
-            mock.patch.object(services, "filing_touch", side_effect=RuntimeError("disk full")),
+            mock.patch.object(
+                filing_services, "filing_touch", side_effect=RuntimeError("disk full")
+            ),
             self.assertRaises(RuntimeError),
         ):
             link_save(actor=self.alice, statement=statement, values=VALID_LINK)
