@@ -37,17 +37,22 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "registry.audit",
     "registry.accounts",
     "registry.providers",
     "registry.filings",
     "registry.declarations",
     "registry.review",
+    "registry.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "registry.audit.middleware.RequestIdMiddleware",
+    "registry.api.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +177,39 @@ STORAGES = {
 SOURCES_UPLOAD_MAX_BYTES = env.int("SOURCES_UPLOAD_MAX_BYTES", default=20 * 2**20)
 TOP_DOMAINS_UPLOAD_MAX_BYTES = env.int("TOP_DOMAINS_UPLOAD_MAX_BYTES", default=5 * 2**20)
 RED_TEAM_REPORT_MAX_BYTES = env.int("RED_TEAM_REPORT_MAX_BYTES", default=10 * 2**20)
+
+# --- The REST API (/api/v1/)
+# The largest request body the API reads (a bulk upload of 10,000 sources fits); larger gets 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=32 * 2**20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+API_RATE_LIMITS = {
+    "key": env.str("API_RATE_LIMIT_KEY", default="600/min"),
+    "anonymous": env.str("API_RATE_LIMIT_ANONYMOUS", default="120/min"),
+}
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "registry.api.errors.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["registry.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.api.permissions.ProviderKey"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+    "NUM_PROXIES": env.int("PROXY_COUNT", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Training Data Provenance Register API",
+    "DESCRIPTION": (
+        "File provenance declarations and ownership statements, and read the public register. "
+        "Errors are application/problem+json with a stable code per problem and a JSON pointer."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # --- Security headers. Production values are the defaults; DEBUG relaxes only what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

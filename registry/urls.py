@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("registry.providers.urls")),
     path("", include("registry.declarations.urls")),
     path("console/", include("registry.review.urls")),
+    path("api/", include("registry.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

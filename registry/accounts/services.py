@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import cast
@@ -18,10 +19,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts import validation
-from registry.accounts.models import Invitation, Membership, User, normalise_email
+from registry.accounts.models import ApiKey, Invitation, Membership, User, normalise_email
 from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
 from registry.audit.services import record
-from registry.lib.problems import raise_if_any
+from registry.lib.problems import ProblemsError, raise_if_any
 from registry.providers.models import Provider
 
 BACKUP_CODE_COUNT = 10
@@ -221,3 +222,71 @@ def backup_codes_replace(*, user: User) -> list[str]:
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     record(actor=user, action="two_factor.backup_codes_replaced", target=user)
     return codes
+
+
+# --- API keys
+
+API_KEY_PREFIX = "prk_"
+# Refresh last_used_at at most this often, so reads don't each cost a write.
+API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def api_key_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, actor: User, name: str, scope: str) -> tuple[ApiKey, str]:
+    """Make a key for the owner's provider; returns it with the raw key, which is never stored."""
+    membership = Membership.objects.select_related("provider").filter(user=actor).first()
+    provider = membership.provider if membership else None
+    if provider is None or validation.problems_acting_as_owner(actor, provider):
+        raise ProblemsError([validation.problem("not_owner")])
+    raise_if_any(validation.problems_api_key(name, scope))
+    prefix = API_KEY_PREFIX + secrets.token_hex(4)
+    raw = f"{prefix}.{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        provider=provider,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=api_key_hash(raw),
+        scope=scope,
+        created_by=actor,
+    )
+    record(
+        actor=actor,
+        action="api_key.created",
+        target=key,
+        after={"name": key.name, "scope": scope, "prefix": prefix},
+    )
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: User, key: ApiKey) -> None:
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    raise_if_any(validation.problems_acting_as_owner(actor, key.provider))
+    if key.revoked_at is not None:
+        return
+    key.revoked_at, key.revoked_by = timezone.now(), actor
+    key.save(update_fields=["revoked_at", "revoked_by"])
+    record(actor=actor, action="api_key.revoked", target=key, before={"prefix": key.prefix})
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The active key this raw key is, if its creator still belongs to its provider; else None."""
+    prefix, _, _ = raw.partition(".")
+    key = (
+        ApiKey.objects.select_related("provider", "created_by")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.key_hash, api_key_hash(raw)):
+        return None
+    still_member = Membership.objects.filter(user=key.created_by, provider=key.provider).exists()
+    if not (still_member and key.created_by.is_active):
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from registry.accounts.models import Invitation, Membership, User, normalise_email
+from registry.accounts.models import ApiScope, Invitation, Membership, User, normalise_email
 from registry.accounts.roles import MemberRole
 from registry.lib.problems import Problem
 
@@ -32,6 +32,9 @@ MESSAGES = {
     ),
     "invitation_used": "This invitation has already been used",
     "invitation_revoked": "This invitation was withdrawn by the organisation",
+    "api_key_name_required": "Enter a name for the key, like 'Release pipeline'",
+    "api_key_name_too_long": "The key's name must be 100 characters or fewer",
+    "api_key_scope_invalid": "Select what the key may do: read, or read and write",
     "invitation_other_email": (
         "This invitation was sent to a different email address. Sign in with the address the "
         "invitation was sent to"
@@ -91,6 +94,17 @@ def problems_leaving_owners(membership: Membership, new_role: str | None) -> lis
         provider_id=membership.provider_id, role=MemberRole.OWNER
     ).exclude(pk=membership.pk)
     return [] if other_owners.exists() else [problem("last_owner")]
+
+
+def problems_api_key(name: str, scope: str) -> list[Problem]:
+    problems = []
+    if not name.strip():
+        problems.append(problem("api_key_name_required", "name"))
+    elif len(name.strip()) > 100:
+        problems.append(problem("api_key_name_too_long", "name"))
+    if scope not in ApiScope.values:
+        problems.append(problem("api_key_scope_invalid", "scope"))
+    return problems
 
 
 def problems_with_invitation(invitation: Invitation | None) -> list[Problem]:

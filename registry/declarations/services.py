@@ -133,17 +133,22 @@ def problems_model_name(
 
 @transaction.atomic
 def model_update(
-    *, actor: User, model: AIModel, values: Mapping[str, Any], expected_lock_version: int
+    *,
+    actor: User,
+    model: AIModel,
+    values: Mapping[str, Any],
+    expected_lock_version: int | None,
 ) -> AIModel:
+    """Change a model's details; values missing from a partial change keep what is stored."""
     model = AIModel.objects.select_for_update().get(pk=model.pk)
     if not may_edit(actor, model.provider_id):
         raise not_permitted()
-    if model.lock_version != expected_lock_version:
+    if expected_lock_version is not None and model.lock_version != expected_lock_version:
         raise stale()
-    values = empty_as_stored(AIModel, values)
+    before = model_to_dict(model, fields=selectors.MODEL_FIELDS)
+    values = before | empty_as_stored(AIModel, values)
     raise_if_any(validation.validate_model(values))
     raise_if_any(problems_model_name(model.provider_id, values, exclude_id=model.pk))
-    before = model_to_dict(model, fields=selectors.MODEL_FIELDS)
     assign(model, values, selectors.MODEL_FIELDS)
     model.lock_version += 1
     model.save()
@@ -280,14 +285,15 @@ def declaration_update_general(
     actor: User,
     declaration: ProvenanceDeclaration,
     values: Mapping[str, Any],
-    expected_lock_version: int,
+    expected_lock_version: int | None,
 ) -> ProvenanceDeclaration:
+    """Change the general information; answers missing from a partial change keep what is stored."""
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
-    values = empty_as_stored(ProvenanceDeclaration, values)
-    raise_if_any(validation.validate_general(values))
     before = model_to_dict(declaration, fields=selectors.GENERAL_FIELDS)
+    values = before | empty_as_stored(ProvenanceDeclaration, values)
+    raise_if_any(validation.validate_general(values))
     assign(declaration, values, selectors.GENERAL_FIELDS)
-    declaration.save(update_fields=[f for f in selectors.GENERAL_FIELDS if f in values])
+    declaration.save(update_fields=selectors.GENERAL_FIELDS)
     filing_touch(declaration)
     record(
         actor=actor,

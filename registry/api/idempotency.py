@@ -1,0 +1,74 @@
+"""Idempotency-Key on POST: the first response is kept and replayed for the same key and body.
+
+The key is claimed before the work starts (a unique row), so two concurrent requests with one
+key can't both do the work: the second is told to retry. The same key with another body is
+refused with 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+from rest_framework.response import Response
+
+from registry.accounts.models import ApiKey
+from registry.api.errors import ApiProblem
+from registry.api.models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+class Replay(Exception):
+    """Raised to short-circuit a request whose response is already known."""
+
+    def __init__(self, record: IdempotentRequest):
+        self.response = Response(record.response_body, status=record.status_code)
+        self.response["Idempotent-Replayed"] = "true"
+
+
+def claim(request) -> IdempotentRequest | None:
+    """Claim the request's key before doing the work; replay or refuse if it was seen before."""
+    key = request.headers.get(HEADER, "").strip()
+    if request.method != "POST" or not key or not isinstance(request.auth, ApiKey):
+        return None
+    if len(key) > MAX_KEY_LENGTH:
+        raise ApiProblem(
+            400, "idempotency_key_invalid", f"{HEADER} must be at most {MAX_KEY_LENGTH} characters"
+        )
+    digest = hashlib.sha256(request.body).hexdigest()
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(
+                api_key=request.auth,
+                key=key,
+                method=request.method,
+                path=request.path,
+                body_sha256=digest,
+            )
+    except IntegrityError:
+        earlier = IdempotentRequest.objects.get(api_key=request.auth, key=key)
+    if earlier.body_sha256 != digest or earlier.path != request.path:
+        raise ApiProblem(
+            422, "idempotency_key_reused", f"This {HEADER} was used with a different request"
+        )
+    if earlier.status_code is None:
+        raise ApiProblem(
+            409,
+            "idempotency_in_progress",
+            f"A request with this {HEADER} is still in progress: retry shortly",
+        )
+    raise Replay(earlier)
+
+
+def complete(record: IdempotentRequest | None, response) -> None:
+    """Keep the response for replays; forget the key if the server failed, so a retry can run."""
+    if record is None:
+        return
+    if response.status_code >= 500:
+        record.delete()
+        return
+    record.status_code = response.status_code
+    record.response_body = getattr(response, "data", None)
+    record.save(update_fields=["status_code", "response_body"])

@@ -1,0 +1,76 @@
+"""The base of every API view: authentication, permissions, throttles, idempotency, errors."""
+
+from __future__ import annotations
+
+from rest_framework import permissions, serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from registry.api import idempotency
+from registry.api.authentication import ApiKeyAuthentication
+from registry.api.permissions import ProviderKey
+from registry.api.throttling import AnonymousThrottle, KeyThrottle, rate_limit_headers
+
+
+class ApiView(APIView):
+    """A provider endpoint: a key is required; read keys read and write keys write."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [ProviderKey]
+    throttle_classes = [KeyThrottle, AnonymousThrottle]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.idempotent_request = idempotency.claim(request)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in rate_limit_headers(request).items():
+            response[header] = value
+        idempotency.complete(getattr(self, "idempotent_request", None), response)
+        return response
+
+
+class PublicApiView(ApiView):
+    """A public endpoint: no key needed, limited per client address."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+
+class IdCursorPagination(CursorPagination):
+    """Stable pages however the list changes between requests."""
+
+    ordering = "id"
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses fields it does not know, rather than silently dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            serializers.ErrorDetail(
+                                "This field is not part of the API", code="unknown_field"
+                            )
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
