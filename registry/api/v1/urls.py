@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.api.v1 import views
+from registry.api.v1 import declarations, ownership, public, views
 
 urlpatterns = [
     path("models/", views.ModelListApi.as_view(), name="models"),
@@ -11,4 +11,7 @@ urlpatterns = [
         views.LineageItemApi.as_view(),
         name="lineage-item",
     ),
+    *declarations.urlpatterns,
+    *ownership.urlpatterns,
+    *public.urlpatterns,
 ]
