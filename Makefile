@@ -14,7 +14,8 @@ STATIC_GOVUK := registry/static/govuk
 # Local defaults: debug mode on SQLite with no broker. Anything set in the environment wins.
 export DEBUG ?= true
 
-.PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean
+.PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean \
+	bench-api schema
 
 run: install migrate demo serve
 
@@ -49,16 +50,25 @@ serve:
 test: install browser-deps lint unit
 
 lint:
-	$(PY) -m ruff format --check registry tests
-	$(PY) -m ruff check registry tests
+	$(PY) -m ruff format --check registry tests benchmarks
+	$(PY) -m ruff check registry tests benchmarks
 	$(PY) -m mypy registry
 
 unit:
 	$(PY) -m pytest
 
+# The API's OpenAPI schema, committed so that a change to the contract shows in review: run this
+# after changing an endpoint, then read the diff (tests/api/test_schema.py fails until you do).
+schema:
+	$(MANAGE) spectacular --file registry/api/openapi.yaml --validate --fail-on-warn
+
 # Browser tests drive Debian's Chromium; Playwright may not download its own.
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Benchmarks need the local PostgreSQL (see README, Benchmarks).
+bench-api:
+	$(PY) benchmarks/api_submit.py
 
 clean:
 	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3

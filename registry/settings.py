@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "registry.filings",
     "registry.declarations",
     "registry.review",
+    "registry.labels",
     "registry.api",
 ]
 
@@ -188,7 +189,7 @@ API_RATE_LIMITS = {
 }
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "registry.api.errors.handle",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["registry.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["registry.api.permissions.ProviderKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -208,7 +209,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One name for a choice set used by several fields, or drf-spectacular warns and invents names.
+    "ENUM_NAME_OVERRIDES": {
+        "Modality": "registry.declarations.choices.Modality",
+        "YesNoUnknown": "registry.declarations.choices.YesNoUnknown",
+        "OwnershipBand": "registry.providers.models.OwnershipBand",
+        "FilingStatus": "registry.filings.states.Status",
+    },
 }
 
 # --- Security headers. Production values are the defaults; DEBUG relaxes only what needs HTTPS.

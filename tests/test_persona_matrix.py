@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.urls import get_resolver, reverse
 
+from registry.accounts.models import ApiScope
+from registry.accounts.services import api_key_create
 from tests.matrix import EVERYONE_OK, PERSONAS, Matrix, MatrixTestCase, expect, signed_in
 
 # Provider pages: members in, owners only where it says, regulators 404, others to their home.
@@ -19,6 +21,11 @@ OWN_MEMBER_OWNERS_ONLY = expect("sign-in", "home", 200, 403, 403, 404, 404, 404,
 
 def bob_membership(case) -> int:
     return case.bob_membership.pk
+
+
+def acme_api_key(case) -> int:
+    key, _ = api_key_create(actor=case.alice, name="CI", scope=ApiScope.WRITE)
+    return key.pk
 
 
 ACCOUNTS: Matrix = {
@@ -61,6 +68,9 @@ ACCOUNTS: Matrix = {
         {"invitation_id": 1},
         expect("sign-in", "home", 405, 403, 403, 405, 404, 404, "home"),
     ),
+    "accounts:api-keys": ({}, OWNERS_ONLY),
+    "accounts:api-key-new": ({}, OWNERS_ONLY),
+    "accounts:api-key-revoke": ({"key_id": acme_api_key}, OWN_MEMBER_OWNERS_ONLY),
     "providers:dashboard": ({}, MEMBERS_ONLY),
     "providers:organisation": ({}, MEMBERS_ONLY),
     "providers:organisation-edit": ({}, OWNERS_ONLY),

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from registry.accounts.models import Invitation, Membership, User, normalise_email
+from registry.accounts.models import ApiKey, Invitation, Membership, User, normalise_email
 from registry.accounts.validation import problems_acting_as_owner
 
 
@@ -87,5 +87,14 @@ def access_invitation_in_own_provider(user: User, invitation_id: int) -> Invitat
     return get_object_or_404(
         Invitation.objects.select_related("provider"),
         pk=invitation_id,
+        provider_id=user.membership.provider_id,
+    )
+
+
+def access_api_key_in_own_provider(user: User, key_id: int) -> ApiKey:
+    """An API key of the person's own organisation, or 404."""
+    return get_object_or_404(
+        ApiKey.objects.select_related("provider"),
+        pk=key_id,
         provider_id=user.membership.provider_id,
     )

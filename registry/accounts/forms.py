@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from registry.accounts.models import ApiScope
 from registry.accounts.roles import MemberRole
+from registry.accounts.validation import MESSAGES, problems_api_key
 
 ROLE_HINTS = {
     MemberRole.OWNER: "Manages members and API keys, and can do everything a submitter can",
@@ -107,3 +111,40 @@ class TwoFactorCodeForm(forms.Form):
             }
         ),
     )
+
+
+SCOPE_HINTS = {
+    ApiScope.READ: "Reads the organisation's models and filings, and changes nothing",
+    ApiScope.WRITE: (
+        "Also registers models, drafts filings, submits and withdraws them. Give it only to "
+        "systems that file for you"
+    ),
+}
+
+
+class ApiKeyForm(forms.Form):
+    """The name and scope of a new API key, judged by `validation.problems_api_key`."""
+
+    name = forms.CharField(
+        help_text="So you can tell your keys apart, like 'Release pipeline'",
+        error_messages={"required": MESSAGES["api_key_name_required"]},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # A CharField, not a ChoiceField: which scopes exist is the validation's to say.
+    scope = forms.CharField(
+        label="What may the key do?",
+        error_messages={"required": MESSAGES["api_key_scope_invalid"]},
+        widget=forms.RadioSelect(choices=ApiScope.choices),
+    )
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        name, scope = cleaned.get("name", ""), cleaned.get("scope", "")
+        for problem in problems_api_key(name, scope):
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
+        return cleaned
+
+    def scope_options(self) -> list[tuple[Any, str]]:
+        """The scope radios, each with the hint that says what it allows."""
+        return [(option, SCOPE_HINTS[option.data["value"]]) for option in self["scope"].subwidgets]

@@ -44,4 +44,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
+    path("organisation/api-keys/", views.api_keys, name="api-keys"),
+    path("organisation/api-keys/new/", views.api_key_create, name="api-key-new"),
+    path(
+        "organisation/api-keys/<int:key_id>/revoke/",
+        views.api_key_revoke,
+        name="api-key-revoke",
+    ),
 ]

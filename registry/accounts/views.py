@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -17,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts import services
 from registry.accounts.access import (
+    access_api_key_in_own_provider,
     access_invitation_in_own_provider,
     access_membership_in_own_provider,
     needs_two_factor_step,
@@ -24,12 +26,13 @@ from registry.accounts.access import (
 )
 from registry.accounts.forms import (
     AccountCreateForm,
+    ApiKeyForm,
     InvitationForm,
     RoleForm,
     SignInForm,
     TwoFactorCodeForm,
 )
-from registry.accounts.models import Invitation
+from registry.accounts.models import ApiKey, Invitation
 from registry.accounts.validation import problems_accepting, problems_with_invitation
 from registry.lib.problems import ProblemsError, add_problems_to_form
 
@@ -315,3 +318,47 @@ def invitation_revoke(request, invitation_id: int):
     services.invitation_revoke(actor=request.user, invitation=found)
     messages.success(request, f"Invitation to {found.email} withdrawn")
     return redirect("providers:organisation")
+
+
+# --- API keys
+
+
+@owner_required
+def api_keys(request):
+    """The organisation's API keys, revoked ones included, newest first."""
+    keys = ApiKey.objects.filter(provider_id=request.user.membership.provider_id).select_related(
+        "created_by", "revoked_by"
+    )
+    return render(request, "accounts/api_keys.html", {"keys": keys})
+
+
+@never_cache
+@owner_required
+@require_http_methods(["GET", "POST"])
+def api_key_create(request):
+    """Name a key and choose its scope, then show its secret, on this response only."""
+    form = ApiKeyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, secret = services.api_key_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+            )
+        except ProblemsError as error:
+            add_problems_to_form(form, error.problems)
+        else:
+            # Rendered, not redirected: the secret is in no URL, session or later page.
+            return render(request, "accounts/api_key_created.html", {"key": key, "secret": secret})
+    return render(request, "accounts/api_key_new.html", {"form": form})
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def api_key_revoke(request, key_id: int):
+    key = access_api_key_in_own_provider(request.user, key_id)
+    if request.method == "POST":
+        services.api_key_revoke(actor=request.user, key=key)
+        messages.success(request, f"{key.name} ({key.prefix}) has been revoked")
+        return redirect("accounts:api-keys")
+    return render(request, "accounts/api_key_revoke.html", {"key": key})

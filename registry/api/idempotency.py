@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.response import Response
 
 from registry.accounts.models import ApiKey
-from registry.api.errors import ApiProblem
+from registry.api.errors import PROBLEM_JSON, ApiProblem
 from registry.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -24,7 +24,10 @@ class Replay(Exception):
     """Raised to short-circuit a request whose response is already known."""
 
     def __init__(self, record: IdempotentRequest):
-        self.response = Response(record.response_body, status=record.status_code)
+        # Only the body and status are kept; every error the API sends is problem+json.
+        status = record.status_code or 200
+        content_type = PROBLEM_JSON if status >= 400 else None
+        self.response = Response(record.response_body, status=status, content_type=content_type)
         self.response["Idempotent-Replayed"] = "true"
 
 

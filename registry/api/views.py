@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from rest_framework import permissions, serializers
+import json
+
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -10,8 +15,12 @@ from rest_framework.views import APIView
 
 from registry.api import idempotency
 from registry.api.authentication import ApiKeyAuthentication
+from registry.api.errors import PROBLEM_JSON, TITLES
 from registry.api.permissions import ProviderKey
 from registry.api.throttling import AnonymousThrottle, KeyThrottle, rate_limit_headers
+
+# The largest id a row can have (a signed 64-bit integer): any id in a URL above it names nothing.
+MAX_ID = 2**63 - 1
 
 
 class ApiView(APIView):
@@ -25,6 +34,9 @@ class ApiView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            # The database would fail on the lookup (a 500), not find nothing.
+            raise exceptions.NotFound("Not found: it does not exist, or it is not yours to see")
         self.idempotent_request = idempotency.claim(request)
 
     def handle_exception(self, exc):
@@ -74,3 +86,27 @@ class StrictSerializer(serializers.Serializer):
                     }
                 )
         return super().to_internal_value(data)
+
+
+@csrf_exempt  # it changes nothing, and a write to a wrong address deserves the same answer
+def not_found(request, *args, **kwargs) -> HttpResponse:
+    """Any address under /api/ that is no endpoint: a 404 problem, not the web site's HTML page."""
+    detail = "There is no API endpoint at this address: see /api/v1/docs/"
+    if not request.path.endswith("/") and names_an_endpoint(request.path + "/"):
+        detail = f"There is no API endpoint at this address: did you mean {request.path}/?"
+    body = {
+        "type": "about:blank",
+        "title": TITLES[404],
+        "status": 404,
+        "detail": detail,
+        "code": "not_found",
+        "problems": [],
+    }
+    return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_JSON)
+
+
+def names_an_endpoint(path: str) -> bool:
+    try:
+        return resolve(path).func is not not_found
+    except Resolver404:
+        return False

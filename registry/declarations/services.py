@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -377,6 +378,15 @@ def source_remove(*, actor: User, source: DataSource) -> None:
 MAX_IMPORT_ROWS = 10_000
 
 
+def problems_source_count(count: int, field: str = "rows") -> list[Problem]:
+    """Too many sources for one upload, so a caller can refuse before reading every row."""
+    if count <= MAX_IMPORT_ROWS:
+        return []
+    return [
+        Problem("too_many_rows", field, f"Upload at most {MAX_IMPORT_ROWS:,} sources at a time")
+    ]
+
+
 @transaction.atomic
 def sources_import(
     *, actor: User, declaration: ProvenanceDeclaration, rows: list[dict[str, Any]], replace: bool
@@ -386,14 +396,7 @@ def sources_import(
     Problems name the row: `rows.<n>.<field>`, counting from 1 as a spreadsheet does.
     """
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
-    if len(rows) > MAX_IMPORT_ROWS:
-        raise ProblemsError(
-            [
-                Problem(
-                    "too_many_rows", "rows", f"Upload at most {MAX_IMPORT_ROWS:,} sources at a time"
-                )
-            ]
-        )
+    raise_if_any(problems_source_count(len(rows)))
     cleaned = [clean_source_values(row) for row in rows]
     problems = []
     for number, row in enumerate(cleaned, start=1):
@@ -478,6 +481,138 @@ def row_remove(*, actor: User, row: SupplyChainParty | RedTeamAttestation) -> No
     declaration = filing_for_edit(DECLARATION, row.declaration_id, actor)
     rows = PARTY_ROWS if isinstance(row, SupplyChainParty) else ATTESTATION_ROWS
     filing_row_remove(filing=declaration, rows=rows, row=row, actor=actor)
+
+
+# --- A whole declaration in one request, as the API takes it
+
+# The collections a body replaces row by row (sources are imported in one go).
+ROW_COLLECTIONS = ("supply_chain", "red_team_attestations")
+
+
+def problems_of(write: Callable[[], object]) -> list[Problem]:
+    """Run one write: its problems if it refused (its savepoint undone), else none."""
+    try:
+        write()
+    except ProblemsError as error:
+        return error.problems
+    return []
+
+
+def placed_within(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """A row's problems placed within its filing: `licence` becomes `supply_chain.2.licence`."""
+    return [Problem(p.code, ".".join(filter(None, [prefix, p.field])), p.message) for p in problems]
+
+
+def imported_rows_renumbered(problems: Iterable[Problem], into: str) -> list[Problem]:
+    """`sources_import`'s problems, which count rows from 1 (`rows.4.licence`), counted from 0
+    within `into` as `declaration_data` counts them (`sources.3.licence`)."""
+    placed = []
+    for p in problems:
+        head, _, rest = p.field.partition(".")
+        number, _, field = rest.partition(".")
+        if head != "rows":
+            where = p.field
+        elif number.isdigit():
+            where = ".".join(filter(None, [into, str(int(number) - 1), field]))
+        else:
+            where = ".".join(filter(None, [into, rest]))
+        placed.append(Problem(p.code, where, p.message))
+    return placed
+
+
+def rows_replace(
+    actor: User, declaration: ProvenanceDeclaration, related: str, rows: list[Mapping[str, Any]]
+) -> list[Problem]:
+    """Replace a draft's supply chain or attestations with these rows; the problems of each."""
+    for row in getattr(declaration, related).all():
+        row_remove(actor=actor, row=row)
+    save = party_save if related == "supply_chain" else attestation_save
+    problems = []
+    for index, values in enumerate(rows):
+        write = partial(save, actor=actor, declaration=declaration, values=values)
+        problems += placed_within(problems_of(write), f"{related}.{index}")
+    return problems
+
+
+def statement_from_body(
+    actor: User, declaration: ProvenanceDeclaration, body: Mapping[str, Any]
+) -> list[Problem]:
+    """Sign if the body asks to (`sign`), with the names it gives or those already on the draft."""
+    names = {field: body[field] for field in ("signatory_name", "signatory_role") if field in body}
+    if not body.get("sign"):
+        return [filing_problem("statement_not_confirmed", "sign")] if names else []
+    current = ProvenanceDeclaration.objects.get(pk=declaration.pk)
+    return problems_of(
+        partial(
+            statement_sign,
+            actor=actor,
+            declaration=current,
+            name=names.get("signatory_name", current.signatory_name) or "",
+            role=names.get("signatory_role", current.signatory_role) or "",
+            expected_lock_version=current.lock_version,
+        )
+    )
+
+
+@transaction.atomic
+def declaration_fill(
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    body: Mapping[str, Any],
+    replace: bool = False,
+    expected_lock_version: int | None = None,
+) -> ProvenanceDeclaration:
+    """Write a draft's content from one body: all of it, or nothing, with every problem named.
+
+    The body holds general information, `sources`, `supply_chain`, `red_team_attestations`,
+    `signatory_name`, `signatory_role` and `sign`. A collection in the body replaces the draft's
+    rows; with `replace`, everything the body leaves out is emptied too. Problems name fields as
+    `selectors.declaration_data` does (`sources.3.licence`, counting from 0).
+
+    1. Lock the draft: refused to someone who may not edit it, once submitted, or when stale.
+    2. Save the general information, then each collection, collecting every problem.
+    3. Sign last, if asked: any other change voids a signature.
+    4. If anything had a problem, raise them all, and the transaction undoes every write.
+    """
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
+    problems: list[Problem] = []
+    general = {field: body[field] for field in selectors.GENERAL_FIELDS if field in body}
+    if replace:
+        general = dict.fromkeys(selectors.GENERAL_FIELDS) | general
+    if general:
+        problems += problems_of(
+            partial(
+                declaration_update_general,
+                actor=actor,
+                declaration=declaration,
+                values=general,
+                expected_lock_version=None,
+            )
+        )
+    if replace or "sources" in body:
+        rows = list(body.get("sources") or [])
+        write = partial(
+            sources_import, actor=actor, declaration=declaration, rows=rows, replace=True
+        )
+        problems += imported_rows_renumbered(problems_of(write), "sources")
+    for related in ROW_COLLECTIONS:
+        if replace or related in body:
+            problems += rows_replace(actor, declaration, related, list(body.get(related) or []))
+    problems += statement_from_body(actor, declaration, body)
+    raise_if_any(problems)
+    return ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
+
+
+@transaction.atomic
+def declaration_create(
+    *, actor: User, model: AIModel, amend: bool, body: Mapping[str, Any]
+) -> ProvenanceDeclaration:
+    """Start a draft (or an amendment) and fill it from one body: all of it, or nothing at all."""
+    declaration = declaration_start(actor=actor, model=model, amend=amend)
+    if body:
+        return declaration_fill(actor=actor, declaration=declaration, body=body)
+    return ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
 
 
 # --- The lifecycle

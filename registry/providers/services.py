@@ -16,16 +16,18 @@ from registry.audit.services import record
 from registry.filings.services import (
     FilingSpec,
     RowSpec,
+    empty_as_stored,
     filing_for_edit,
     filing_row_remove,
     filing_row_save,
     filing_sign,
+    filing_touch,
     filing_transition,
     may_edit,
 )
 from registry.filings.states import OPEN, Status
-from registry.filings.validation import filing_problem
-from registry.lib.problems import ProblemsError, raise_if_any
+from registry.filings.validation import filing_problem, validate_statement_of_truth
+from registry.lib.problems import Problem, ProblemsError, raise_if_any
 from registry.providers import selectors
 from registry.providers.models import (
     InvestmentLink,
@@ -243,3 +245,97 @@ def ownership_transition(
         reason=reason,
         expected_lock_version=expected_lock_version,
     )
+
+
+# --- Ownership statements filled in one request (the API)
+
+
+@transaction.atomic
+def ownership_create(
+    *, actor: User, provider: Provider, amend: bool, body: Mapping[str, Any]
+) -> OwnershipStatement:
+    """Start the next version and fill it from one body: all of it is written, or none of it.
+
+    The body is what `ownership_fill` takes; an empty one leaves the new draft as started.
+    """
+    statement = ownership_start(actor=actor, provider=provider, amend=amend)
+    if not body:
+        return statement
+    return ownership_fill(actor=actor, statement=statement, body=body)
+
+
+@transaction.atomic
+def ownership_fill(
+    *,
+    actor: User,
+    statement: OwnershipStatement,
+    body: Mapping[str, Any],
+    expected_lock_version: int | None = None,
+) -> OwnershipStatement:
+    """Change a draft with what the body gives: `links` (replacing every link), `signatory_name`,
+    `signatory_role`, and `sign` (true signs the statement of truth once the rest is saved).
+
+    1. Lock the draft; refuse it if it can't be changed or changed since the client read it.
+    2. Check every link and the signature; refuse the lot, writing nothing, if any has problems
+       (their fields point into the body, like `links.2.share_percent`).
+    3. Replace the links and set the signatory: a change voids an earlier signature.
+    4. Sign if asked, and record the change in the audit trail.
+    """
+    statement = filing_for_edit(OWNERSHIP, statement.pk, actor, expected_lock_version)
+    links = [empty_as_stored(InvestmentLink, link) for link in body.get("links") or []]
+    signatory = {
+        field: str((body[field] if field in body else getattr(statement, field)) or "").strip()
+        for field in ("signatory_name", "signatory_role")
+    }
+    raise_if_any(problems_filling(links, signatory, sign=bool(body.get("sign"))))
+    before = filled_data(statement)
+    changed = "links" in body or any(field in body for field in signatory)
+    if "links" in body:
+        statement.links.all().delete()
+        InvestmentLink.objects.bulk_create(
+            InvestmentLink(
+                statement=statement, **{f: link[f] for f in LINK_ROWS.fields if f in link}
+            )
+            for link in links
+        )
+    if changed:
+        for field, value in signatory.items():
+            setattr(statement, field, value)
+        statement.save(update_fields=list(signatory))
+        filing_touch(statement)
+        record(
+            actor=actor,
+            action="ownership.filled",
+            target=statement,
+            before=before,
+            after=filled_data(statement),
+        )
+    if body.get("sign"):
+        statement = filing_sign(
+            statement, actor, signatory["signatory_name"], signatory["signatory_role"]
+        )
+    return statement
+
+
+def problems_filling(
+    links: list[dict[str, Any]], signatory: Mapping[str, str], *, sign: bool
+) -> list[Problem]:
+    """What stops `ownership_fill`: any link's problems, and a signature without a signatory."""
+    problems = [
+        problem
+        for index, link in enumerate(links)
+        for problem in validate_link(link, prefix=f"links.{index}.")
+    ]
+    if sign:
+        # The signature is dated now; only the name and role can be missing.
+        problems += validate_statement_of_truth({**signatory, "signed_at": "now"})
+    return problems
+
+
+def filled_data(statement: OwnershipStatement) -> dict[str, Any]:
+    """What `ownership_fill` changes, for the audit trail's before and after."""
+    return {
+        "links": [model_to_dict(link, fields=LINK_ROWS.fields) for link in statement.links.all()],
+        "signatory_name": statement.signatory_name,
+        "signatory_role": statement.signatory_role,
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from registry.api.views import StrictSerializer
+from registry.api.views import MAX_ID, StrictSerializer
 from registry.declarations import choices
 
 
@@ -28,7 +28,11 @@ class ModelInput(StrictSerializer):
 
 class DependencyInput(StrictSerializer):
     depends_on = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Id of a registered model (or one of yours)"
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of a registered model (or one of yours)",
     )
     external_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     external_provider = serializers.CharField(required=False, allow_blank=True, max_length=200)

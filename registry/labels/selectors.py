@@ -1,0 +1,672 @@
+"""Reads for the public register: registered models and providers, and each model's label.
+
+Everything these functions return is public. Regulator-only values (exact training-data totals
+and source sizes, confidentiality reasons, red-team reports and their hashes, investors' exact
+holdings, NSI references) never leave this module: sources, parties and attestations are read with
+`.values()` of their public columns only, a confidential source's name, owner, URL and description
+are not even selected, and investors' exact holdings are read only to put them in bands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from registry.declarations.choices import IpStatus, LicenceUse, YesNoUnknown
+from registry.declarations.models import (
+    AIModel,
+    DataSource,
+    ProvenanceDeclaration,
+    RedTeamAttestation,
+    SupplyChainParty,
+)
+from registry.filings.states import PUBLISHED, Status
+from registry.providers.models import (
+    InvestmentLink,
+    OwnershipStatement,
+    Provider,
+    StateAffiliation,
+    ownership_band,
+)
+
+# A source's public answers, as the label lists them (never its exact sizes).
+PUBLIC_SOURCE_FIELDS = [
+    "name",
+    "category",
+    "description",
+    "url",
+    "dataset_version",
+    "owner",
+    "licence",
+    "licence_use_category",
+    "acquisition",
+    "modalities",
+    "languages",
+    "share_percent",
+    "collection_start",
+    "collection_end",
+    "collection_ongoing",
+    "first_used_on",
+    "purpose",
+    "personal_data",
+    "personal_data_measures",
+    "aggregate_consumer_data",
+    "ip_status",
+    "processing",
+    "processing_notes",
+    "countries",
+]
+CRAWL_FIELDS = [
+    "crawler_name",
+    "crawler_user_agent",
+    "robots_txt_respected",
+    "tdm_opt_out_respected",
+    "top_domains",
+]
+# What a confidential source still adds to the label: its category and share, and its answers
+# counted in the summaries. Nothing that could name it.
+COUNTED_FIELDS = [
+    "category",
+    "share_percent",
+    "personal_data",
+    "aggregate_consumer_data",
+    "ip_status",
+    "licence_use_category",
+    "robots_txt_respected",
+    "tdm_opt_out_respected",
+    "generator_models",
+]
+PARTY_FIELDS = ["name", "role", "country", "company_number"]
+ATTESTATION_FIELDS = [
+    "assessor",
+    "assessor_independent",
+    "scope",
+    "performed_on",
+    "outcome",
+    "summary",
+    "next_due",
+]
+MODEL_FIELDS = [
+    "registration_number",
+    "name",
+    "version",
+    "model_type",
+    "modalities_in",
+    "modalities_out",
+    "parameter_count",
+    "release_date",
+    "distribution",
+    "intended_uses",
+]
+PROVIDER_FIELDS = [
+    "registration_number",
+    "legal_name",
+    "trading_name",
+    "company_number",
+    "country",
+    "registered_address",
+    "website",
+    "contact_email",
+    "uk_representative",
+]
+INVESTOR_FIELDS = [
+    "investor_name",
+    "investor_kind",
+    "country",
+    "registration_number",
+    "board_appointment",
+    "significant_influence",
+    "state_affiliation",
+    "acquired_on",
+    "ceased_on",
+    "nsi_notified",
+]
+# Foreign investors together holding more than this share or vote control the provider.
+CONTROL_THRESHOLD = Decimal(50)
+ANSWERS = YesNoUnknown.values
+
+
+# --- Which models and providers are on the register
+
+
+def published_declarations() -> QuerySet[ProvenanceDeclaration]:
+    """Declarations the public may read: accepted, superseded or withdrawn, newest first."""
+    return ProvenanceDeclaration.objects.filter(status__in=PUBLISHED).order_by("-version")
+
+
+def registered_models() -> QuerySet[AIModel]:
+    """Models with a published declaration, each with the id of its latest one.
+
+    A model whose declarations were never accepted is not on the register at all.
+    """
+    latest = published_declarations().filter(model=OuterRef("pk")).values("pk")[:1]
+    return (
+        AIModel.objects.filter(registration_number__isnull=False)
+        .annotate(label_declaration_id=Subquery(latest))
+        .filter(label_declaration_id__isnull=False)
+    )
+
+
+def with_published_versions(models: QuerySet[AIModel]) -> QuerySet[AIModel]:
+    """Load each model's published versions in one more query (`model.published_versions`)."""
+    versions = published_declarations().only(
+        "id", "model_id", "version", "status", "submitted_at", "decided_at", "withdrawn_at"
+    )
+    return models.prefetch_related(
+        Prefetch("declarations", queryset=versions, to_attr="published_versions")
+    )
+
+
+def public_models(
+    *,
+    q: str = "",
+    modality: str = "",
+    category: str = "",
+    provider: str = "",
+    foreign_control: bool | None = None,
+    state_affiliated: bool | None = None,
+) -> QuerySet[AIModel]:
+    """Registered models matching a search and filters, with their provider and versions.
+
+    - `q`: part of the model's name, its provider's name, or either registration number;
+    - `modality`: the model takes it in or puts it out;
+    - `category`: its latest published declaration has a source of that category (confidential
+      sources count: their category is public);
+    - `provider`: the provider's PRV- number;
+    - `foreign_control`, `state_affiliated`: what the provider's accepted ownership statement
+      says (providers without one match neither true nor false).
+    """
+    models = registered_models().select_related("provider")
+    if q:
+        models = models.filter(
+            Q(name__icontains=q)
+            | Q(registration_number__icontains=q)
+            | Q(provider__legal_name__icontains=q)
+            | Q(provider__trading_name__icontains=q)
+            | Q(provider__registration_number__icontains=q)
+        )
+    if modality:
+        # JSON lists hold quoted strings, so this matches whole values only, on any database.
+        quoted = f'"{modality}"'
+        models = models.filter(
+            Q(modalities_in__icontains=quoted) | Q(modalities_out__icontains=quoted)
+        )
+    if category:
+        used = DataSource.objects.filter(
+            declaration_id=OuterRef("label_declaration_id"), category=category
+        )
+        models = models.filter(Exists(used))
+    if provider:
+        models = models.filter(provider__registration_number=provider)
+    models = filter_by_ownership(models, "provider_id", foreign_control, state_affiliated)
+    return with_published_versions(models).order_by("id")
+
+
+def public_providers(*, q: str = "") -> QuerySet[Provider]:
+    """Providers on the register: with a registered model or an accepted ownership statement."""
+    models = registered_models().filter(provider=OuterRef("pk"))
+    statements = OwnershipStatement.objects.filter(provider=OuterRef("pk"), status=Status.ACCEPTED)
+    providers = Provider.objects.filter(Exists(models) | Exists(statements))
+    if q:
+        providers = providers.filter(
+            Q(legal_name__icontains=q)
+            | Q(trading_name__icontains=q)
+            | Q(registration_number__icontains=q)
+            | Q(company_number__iexact=q)
+        )
+    return providers.order_by("id")
+
+
+# --- Ownership: in the database for filters, in Python for the label; one definition
+
+
+def current_links() -> QuerySet[InvestmentLink]:
+    """Holdings in force on accepted ownership statements."""
+    return InvestmentLink.objects.filter(statement__status=Status.ACCEPTED, ceased_on__isnull=True)
+
+
+def foreign_total(field: str, provider_ref: str) -> Coalesce:
+    """The exact share or votes foreign investors hold together in the outer query's provider."""
+    total = (
+        current_links()
+        .filter(statement__provider_id=OuterRef(provider_ref))
+        .exclude(country__in=["", "GB"])
+        .values("statement__provider_id")
+        .annotate(total=Sum(field))
+        .values("total")[:1]
+    )
+    return Coalesce(
+        Subquery(total, output_field=DecimalField(max_digits=9, decimal_places=3)),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=9, decimal_places=3),
+    )
+
+
+def filter_by_ownership(
+    queryset: QuerySet,
+    provider_ref: str,
+    foreign_control: bool | None,
+    state_affiliated: bool | None,
+) -> QuerySet:
+    """Keep rows whose provider is (or is not) foreign-controlled or state-affiliated."""
+    if foreign_control is None and state_affiliated is None:
+        return queryset
+    accepted = OwnershipStatement.objects.filter(
+        provider_id=OuterRef(provider_ref), status=Status.ACCEPTED
+    )
+    queryset = queryset.filter(Exists(accepted))
+    if foreign_control is not None:
+        queryset = queryset.annotate(
+            foreign_shares=foreign_total("share_percent", provider_ref),
+            foreign_votes=foreign_total("votes_percent", provider_ref),
+        )
+        controlled = Q(foreign_shares__gt=CONTROL_THRESHOLD) | Q(
+            foreign_votes__gt=CONTROL_THRESHOLD
+        )
+        queryset = queryset.filter(controlled) if foreign_control else queryset.exclude(controlled)
+    if state_affiliated is not None:
+        affiliated = Exists(
+            current_links()
+            .filter(statement__provider_id=OuterRef(provider_ref))
+            .exclude(state_affiliation=StateAffiliation.NONE)
+        )
+        queryset = queryset.filter(affiliated if state_affiliated else ~affiliated)
+    return queryset
+
+
+def accepted_ownership(provider_id: int) -> tuple[OwnershipStatement | None, list[InvestmentLink]]:
+    """The provider's accepted ownership statement and its investors (two queries; one if none)."""
+    statement = (
+        OwnershipStatement.objects.filter(provider_id=provider_id, status=Status.ACCEPTED)
+        .only("id", "provider_id", "version", "submitted_at", "decided_at")
+        .order_by("-version")
+        .first()
+    )
+    if statement is None:
+        return None, []
+    links = statement.links.only(*INVESTOR_FIELDS, "statement_id", "share_percent", "votes_percent")
+    return statement, list(links.order_by("id"))
+
+
+def ownership_summary(
+    statement: OwnershipStatement | None, links: list[InvestmentLink]
+) -> dict[str, Any] | None:
+    """Who stands behind the provider, in the PSC register's bands; None if nothing is accepted.
+
+    "Foreign" means a country other than GB. Foreign control is foreign investors together
+    holding more than 50 % of the shares or of the votes, by their exact (regulator-only)
+    holdings; only the answer and the bands are public. Summaries count current holdings only.
+    """
+    if statement is None:
+        return None
+    current = [link for link in links if link.ceased_on is None]
+    foreign = [link for link in current if link.is_foreign]
+    shares, votes = holding(foreign, "share_percent"), holding(foreign, "votes_percent")
+    foreign_control = shares > CONTROL_THRESHOLD or votes > CONTROL_THRESHOLD
+    affiliated = [link for link in current if link.state_affiliation != StateAffiliation.NONE]
+    return {
+        "statement_version": statement.version,
+        "accepted_on": local_date(statement.decided_at),
+        "investors": [investor(link) for link in links],
+        "foreign_share_band": ownership_band(shares),
+        "foreign_votes_band": ownership_band(votes),
+        "foreign_by_country": foreign_by_country(foreign),
+        "foreign_control": foreign_control,
+        "uk_controlled": not foreign_control,
+        "state_affiliated": bool(affiliated),
+        "state_affiliated_investors": [investor(link) for link in affiliated],
+    }
+
+
+def holding(links: Iterable[InvestmentLink], field: str) -> Decimal:
+    return sum((getattr(link, field) or Decimal(0) for link in links), Decimal(0))
+
+
+def investor(link: InvestmentLink) -> dict[str, Any]:
+    """An investor as the public sees it: bands, never the exact holding or the NSI reference."""
+    return {
+        **{field: getattr(link, field) for field in INVESTOR_FIELDS},
+        "share_band": link.share_band,
+        "votes_band": link.votes_band,
+    }
+
+
+def foreign_by_country(foreign: list[InvestmentLink]) -> list[dict[str, Any]]:
+    """Foreign holdings added up per country, each total in its band."""
+    by_country: dict[str, list[InvestmentLink]] = defaultdict(list)
+    for link in foreign:
+        by_country[link.country].append(link)
+    return [
+        {
+            "country": country,
+            "investors": len(holders),
+            "share_band": ownership_band(holding(holders, "share_percent")),
+            "votes_band": ownership_band(holding(holders, "votes_percent")),
+        }
+        for country, holders in sorted(by_country.items())
+    ]
+
+
+# --- The provider's public record
+
+
+def public_provider_data(provider: Provider) -> dict[str, Any]:
+    """A provider's public record: its details, who stands behind it, and its registered models.
+
+    Four queries (the provider was loaded by the caller): the accepted ownership statement, its
+    investors, the registered models and their published versions.
+    """
+    statement, links = accepted_ownership(provider.pk)
+    models = with_published_versions(registered_models().filter(provider=provider)).order_by(
+        "name", "version"
+    )
+    return {
+        **provider_data(provider, details=True),
+        "ownership": ownership_summary(statement, links),
+        "models": [model_entry(model) for model in models],
+    }
+
+
+def provider_data(provider: Provider, *, details: bool = False) -> dict[str, Any]:
+    data = {
+        "registration_number": provider.registration_number,
+        "name": provider.display_name,
+        "legal_name": provider.legal_name,
+        "country": provider.country,
+    }
+    if details:
+        data |= {field: getattr(provider, field) for field in PROVIDER_FIELDS}
+        data["registered_on"] = local_date(provider.registered_at)
+    return data
+
+
+def model_entry(model: AIModel) -> dict[str, Any]:
+    """A registered model in a list: its details and where its latest published label stands."""
+    latest = model.published_versions[0]  # type: ignore[attr-defined]
+    return {
+        **{field: getattr(model, field) for field in MODEL_FIELDS if field != "intended_uses"},
+        "label_version": latest.version,
+        "status": latest.status,
+        "withdrawn": latest.status == Status.WITHDRAWN,
+        "accepted_on": local_date(latest.decided_at),
+        "withdrawn_on": local_date(latest.withdrawn_at),
+    }
+
+
+def public_model_entry(model: AIModel) -> dict[str, Any]:
+    return {**model_entry(model), "provider": provider_data(model.provider)}
+
+
+# --- The label
+
+
+def label_declaration(registration_number: str, version: int | None = None):
+    """The published declaration a label shows: the latest one, or a given version; else None."""
+    declarations = published_declarations().select_related("model__provider")
+    declarations = declarations.filter(model__registration_number=registration_number)
+    if version is not None:
+        declarations = declarations.filter(version=version)
+    return declarations.first()
+
+
+def model_label(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """What a model's own address shows: the label of its latest published version, or a
+    tombstone if that version was withdrawn (nothing published disappears)."""
+    if declaration.status == Status.WITHDRAWN:
+        return tombstone_data(declaration)
+    return label_data(declaration)
+
+
+def tombstone_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """What stays public of a withdrawn model: who, which version, when and why it went."""
+    return {
+        "kind": "tombstone",
+        "withdrawn": True,
+        "model": {
+            field: getattr(declaration.model, field)
+            for field in ("registration_number", "name", "version")
+        },
+        "provider": provider_data(declaration.model.provider),
+        "version": declaration.version,
+        "reason": declaration.withdrawal_reason,
+        "withdrawn_at": declaration.withdrawn_at,
+        "accepted_on": local_date(declaration.decided_at),
+        "versions": versions(declaration.model_id),
+    }
+
+
+def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The nutritional label of one published declaration (DESIGN §4), as plain data.
+
+    Seven queries whatever the number of sources (the declaration was loaded with its model and
+    provider): the public sources, the confidential ones (counted only), the supply chain, the
+    attestations, the published versions, the accepted ownership statement and its investors.
+    """
+    public = list(
+        DataSource.objects.filter(declaration=declaration, confidential=False)
+        .order_by("id")
+        .values(*PUBLIC_SOURCE_FIELDS, *CRAWL_FIELDS, "generator_models")
+    )
+    confidential = list(
+        DataSource.objects.filter(declaration=declaration, confidential=True)
+        .order_by("id")
+        .values(*COUNTED_FIELDS)
+    )
+    counted = public + confidential
+    model = declaration.model
+    statement, links = accepted_ownership(model.provider_id)
+    return {
+        "kind": "label",
+        "model": {field: getattr(model, field) for field in MODEL_FIELDS},
+        "provider": provider_data(model.provider),
+        "version": declaration.version,
+        "status": declaration.status,
+        "submitted_on": local_date(declaration.submitted_at),
+        "accepted_on": local_date(declaration.decided_at),
+        "withdrawn": declaration.status == Status.WITHDRAWN,
+        "withdrawal": withdrawal(declaration),
+        "training_data": training_data(declaration),
+        "composition": composition(public, confidential),
+        "personal_data": {
+            **answer_counts(source["personal_data"] for source in counted),
+            "aggregate_consumer_data": sum(1 for s in counted if s["aggregate_consumer_data"]),
+        },
+        "ip_status": choice_counts(counted, "ip_status", IpStatus.values, IpStatus.UNKNOWN),
+        "licence_use": choice_counts(
+            counted, "licence_use_category", LicenceUse.values, LicenceUse.UNSPECIFIED
+        ),
+        "synthetic": synthetic(public, confidential),
+        "crawling": crawling(public, confidential),
+        "sources": [{field: source[field] for field in PUBLIC_SOURCE_FIELDS} for source in public],
+        "confidential_sources": {
+            "count": len(confidential),
+            "share_percent": share(confidential),
+        },
+        "ownership": ownership_summary(statement, links),
+        "supply_chain": supply_chain(declaration),
+        "red_teaming": red_teaming(declaration),
+        "versions": versions(model.pk),
+        # The public alerts come from the risk rules, which arrive with the regulator console.
+        "public_alerts": [],
+    }
+
+
+def local_date(moment: datetime | None):
+    return timezone.localdate(moment) if moment else None
+
+
+def share(sources: Iterable[dict[str, Any]]) -> Decimal:
+    return sum((source["share_percent"] or Decimal(0) for source in sources), Decimal(0))
+
+
+def withdrawal(declaration: ProvenanceDeclaration) -> dict[str, Any] | None:
+    if declaration.status != Status.WITHDRAWN:
+        return None
+    return {"reason": declaration.withdrawal_reason, "withdrawn_at": declaration.withdrawn_at}
+
+
+def training_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The declaration's general answers: size bands (never the exact totals), languages, dates."""
+    return {
+        "size_bands": [
+            {"modality": modality, "band": band}
+            for modality, band in sorted((declaration.training_data_size or {}).items())
+        ],
+        "languages": [
+            {"code": language.get("code", ""), "share_percent": language.get("share_percent")}
+            for language in declaration.languages or []
+        ],
+        "latest_collection_date": declaration.latest_collection_date,
+        "continuous_training": declaration.continuous_training,
+        "content_types": declaration.content_types or [],
+        "tdm_opt_out_measures": declaration.tdm_opt_out_measures,
+        "illegal_content_measures": declaration.illegal_content_measures,
+        "code_of_practice_signatory": declaration.code_of_practice_signatory,
+    }
+
+
+def composition(
+    public: list[dict[str, Any]], confidential: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The training mix by source category: shares summed, largest first; confidential counted."""
+    rows: dict[str, dict[str, Any]] = {}
+    for source, is_confidential in [(s, False) for s in public] + [(s, True) for s in confidential]:
+        row = rows.setdefault(
+            source["category"],
+            {
+                "category": source["category"],
+                "share_percent": Decimal(0),
+                "sources": 0,
+                "confidential_sources": 0,
+            },
+        )
+        row["share_percent"] += source["share_percent"] or Decimal(0)
+        row["sources"] += 1
+        row["confidential_sources"] += is_confidential
+    return sorted(rows.values(), key=lambda row: (-row["share_percent"], row["category"]))
+
+
+def answer_counts(answers: Iterable[Any]) -> dict[str, int]:
+    """Yes, no and unknown answers counted; True/False count as yes/no, anything else unknown."""
+    counts = dict.fromkeys(ANSWERS, 0)
+    for answer in answers:
+        if answer is True or answer is False:
+            answer = YesNoUnknown.YES if answer else YesNoUnknown.NO
+        counts[answer if answer in counts else YesNoUnknown.UNKNOWN] += 1
+    return counts
+
+
+def choice_counts(
+    sources: list[dict[str, Any]], field: str, values: list[str], fallback: str
+) -> dict[str, int]:
+    counts = dict.fromkeys(values, 0)
+    for source in sources:
+        counts[source[field] if source[field] in counts else fallback] += 1
+    return counts
+
+
+def synthetic(public: list[dict[str, Any]], confidential: list[dict[str, Any]]) -> dict[str, Any]:
+    """Model-generated data: its share, whether the generators' terms permit training (all
+    sources counted), and the generators of each source that is not confidential."""
+    named = [s for s in public if s["category"] == "synthetic"]
+    unnamed = [s for s in confidential if s["category"] == "synthetic"]
+    generators = [g for s in named + unnamed for g in s["generator_models"] or []]
+    return {
+        "sources": len(named) + len(unnamed),
+        "share_percent": share(named + unnamed),
+        "generator_terms": answer_counts(g.get("terms_permit_training") for g in generators),
+        "generators": [
+            {
+                "source_name": source["name"],
+                "generator_models": [
+                    {
+                        "name": g.get("name", ""),
+                        "provider": g.get("provider", ""),
+                        "terms_permit_training": g.get("terms_permit_training", ""),
+                    }
+                    for g in source["generator_models"] or []
+                ],
+            }
+            for source in named
+        ],
+    }
+
+
+def crawling(public: list[dict[str, Any]], confidential: list[dict[str, Any]]) -> dict[str, Any]:
+    """Web crawls: their share, how opt-outs were honoured (all crawls counted), and the crawler
+    and top domains of each crawl that is not confidential."""
+    named = [s for s in public if s["category"] == "web_crawl"]
+    unnamed = [s for s in confidential if s["category"] == "web_crawl"]
+    every = named + unnamed
+    return {
+        "sources": len(every),
+        "share_percent": share(every),
+        "robots_txt": answer_counts(s["robots_txt_respected"] for s in every),
+        "tdm_opt_out": answer_counts(s["tdm_opt_out_respected"] for s in every),
+        "crawls": [
+            {"source_name": source["name"], **{field: source[field] for field in CRAWL_FIELDS}}
+            for source in named
+        ],
+    }
+
+
+def supply_chain(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The parties, and how many there are of each role in each country."""
+    parties = list(
+        SupplyChainParty.objects.filter(declaration=declaration)
+        .order_by("id")
+        .values(*PARTY_FIELDS)
+    )
+    groups: dict[tuple[str, str], int] = defaultdict(int)
+    for party in parties:
+        groups[party["role"], party["country"]] += 1
+    return {
+        "parties": parties,
+        "by_role": [
+            {"role": role, "country": country, "parties": count}
+            for (role, country), count in sorted(groups.items())
+        ],
+    }
+
+
+def red_teaming(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The latest attestation (never its report), and how many there are."""
+    attestations = list(
+        RedTeamAttestation.objects.filter(declaration=declaration)
+        .order_by(F("performed_on").desc(nulls_last=True), "-id")
+        .values(*ATTESTATION_FIELDS)
+    )
+    return {"attestations": len(attestations), "latest": attestations[0] if attestations else None}
+
+
+def versions(model_id: int) -> list[dict[str, Any]]:
+    """The model's published versions, newest first."""
+    rows = published_declarations().filter(model_id=model_id)
+    return [
+        {
+            "version": row["version"],
+            "status": row["status"],
+            "submitted_on": local_date(row["submitted_at"]),
+            "accepted_on": local_date(row["decided_at"]),
+            "withdrawn_on": local_date(row["withdrawn_at"]),
+        }
+        for row in rows.values("version", "status", "submitted_at", "decided_at", "withdrawn_at")
+    ]

@@ -1,0 +1,69 @@
+"""Filings published the way the register publishes them: submitted, reviewed and accepted
+through the services, by the personas of `tests.base`."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from registry.declarations.models import ProvenanceDeclaration
+from registry.declarations.services import (
+    declaration_decide,
+    declaration_submit,
+    declaration_withdraw,
+)
+from registry.providers.models import OwnershipStatement
+from registry.providers.services import ownership_transition
+from tests.factories import (
+    SIGNATURE,
+    AIModelFactory,
+    InvestmentLinkFactory,
+    OwnershipStatementFactory,
+    complete_declaration,
+)
+
+
+def publish(case, declaration: ProvenanceDeclaration, submitter=None) -> ProvenanceDeclaration:
+    """Submit (alice, unless someone else), take into review (olivia) and accept (diana)."""
+    declaration_submit(
+        actor=submitter or case.alice, declaration=declaration, expected_lock_version=None
+    )
+    declaration_decide(actor=case.olivia, declaration=declaration, action="start_review")
+    declaration_decide(
+        actor=case.diana, declaration=declaration, action="accept", reason="Complete"
+    )
+    # As stored now, with the model's new MOD- number.
+    return ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
+
+
+def published_model(case, provider=None, submitter=None, sources=3, **model_fields):
+    """A model of Acme (or `provider`) with an accepted first declaration."""
+    model = AIModelFactory(provider=provider or case.acme, **model_fields)
+    return publish(case, complete_declaration(model=model, sources=sources), submitter)
+
+
+def withdraw(case, declaration: ProvenanceDeclaration, reason: str, submitter=None):
+    return declaration_withdraw(
+        actor=submitter or case.alice, declaration=declaration, reason=reason
+    )
+
+
+def accept_ownership(case, statement: OwnershipStatement, submitter=None) -> OwnershipStatement:
+    """Submit, review and accept an ownership statement."""
+    ownership_transition(actor=submitter or case.alice, statement=statement, action="submit")
+    ownership_transition(actor=case.olivia, statement=statement, action="start_review")
+    return ownership_transition(
+        actor=case.diana, statement=statement, action="accept", reason="Complete"
+    )
+
+
+def accepted_ownership(case, provider=None, submitter=None, links=()):
+    """An accepted ownership statement whose investors are `links` (InvestmentLink fields)."""
+    statement = OwnershipStatementFactory(
+        provider=provider or case.acme,
+        created_by=submitter or case.alice,
+        signed_at=timezone.now(),
+        **SIGNATURE,
+    )
+    for fields in links:
+        InvestmentLinkFactory(statement=statement, **fields)
+    return accept_ownership(case, statement, submitter)

@@ -1,0 +1,679 @@
+"""The public label and register: what they show, what they never show, and their query bounds."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client
+
+from registry.api.v1.public import PublicLabel
+from registry.declarations.models import (
+    AIModel,
+    DataSource,
+    ProvenanceDeclaration,
+    RedTeamAttestation,
+)
+from registry.declarations.services import declaration_decide, declaration_start
+from registry.filings.states import Status
+from registry.labels import selectors
+from registry.providers.models import InvestmentLink
+from tests.base import PersonaTestCase
+from tests.factories import (
+    AIModelFactory,
+    ProviderFactory,
+    complete_declaration,
+)
+from tests.labels import (
+    accepted_ownership,
+    publish,
+    published_model,
+    withdraw,
+)
+
+US_FUND = {
+    "investor_name": "Northern Ventures LP",
+    "investor_kind": "fund",
+    "country": "US",
+    "share_percent": Decimal("30"),
+    "votes_percent": Decimal("30"),
+    "board_appointment": True,
+}
+CN_STATE = {
+    "investor_name": "Eastern Capital Co",
+    "investor_kind": "state_body",
+    "country": "CN",
+    "share_percent": Decimal("25"),
+    "votes_percent": Decimal("20"),
+    "state_affiliation": "state_owned",
+    "significant_influence": True,
+}
+GB_FOUNDERS = {
+    "investor_name": "The Founders",
+    "investor_kind": "individual",
+    "country": "GB",
+    "share_percent": Decimal("40"),
+    "votes_percent": Decimal("45"),
+}
+
+
+def label_for(declaration: ProvenanceDeclaration) -> dict:
+    return selectors.label_data(
+        ProvenanceDeclaration.objects.select_related("model__provider").get(pk=declaration.pk)
+    )
+
+
+class LabelContentTests(PersonaTestCase):
+    """A label with four sources: a dataset, a crawl, a synthetic source and a confidential one."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        model = AIModelFactory(provider=cls.acme, name="Acme Chat", version="2.1")
+        declaration = complete_declaration(model=model, sources=4)
+        first, _, _, fourth = declaration.sources.order_by("id")
+        DataSource.objects.filter(pk=first.pk).update(
+            personal_data="yes", personal_data_measures="Names removed before training."
+        )
+        DataSource.objects.filter(pk=fourth.pk).update(
+            name="Newswire archive",
+            category="licensed",
+            acquisition="licensed",
+            owner="News Publisher plc",
+            licence="LicenseRef-news-2024",
+            ip_status="copyrighted",
+            personal_data="unknown",
+            confidential=True,
+            confidentiality_reason="Commercially sensitive terms",
+        )
+        cls.declaration = publish(cls, declaration)
+        accepted_ownership(cls, links=[US_FUND, CN_STATE, GB_FOUNDERS])
+        cls.label = label_for(cls.declaration)
+
+    def test_model_provider_version_and_dates(self):
+        label, model = self.label, AIModel.objects.get(name="Acme Chat")
+        self.assertEqual(label["kind"], "label")
+        self.assertEqual(
+            label["model"] | {"registration_number": None},
+            {
+                "registration_number": None,
+                "name": "Acme Chat",
+                "version": "2.1",
+                "model_type": "foundation",
+                "modalities_in": ["text"],
+                "modalities_out": ["text"],
+                "parameter_count": 7_000_000_000,
+                "release_date": date(2025, 1, 15),
+                "distribution": "api",
+                "intended_uses": model.intended_uses,
+            },
+        )
+        self.assertRegex(label["model"]["registration_number"], r"^MOD-\d{6}$")
+        self.assertEqual(
+            label["provider"],
+            {
+                "registration_number": self.acme.registration_number,
+                "name": "Acme AI",
+                "legal_name": "Acme Intelligence Ltd",
+                "country": "GB",
+            },
+        )
+        self.assertEqual((label["version"], label["status"]), (1, Status.ACCEPTED))
+        self.declaration.refresh_from_db()
+        self.assertEqual(label["accepted_on"], self.declaration.decided_at.date())
+        self.assertEqual(label["submitted_on"], self.declaration.submitted_at.date())
+        self.assertEqual((label["withdrawn"], label["withdrawal"]), (False, None))
+        self.assertEqual(label["public_alerts"], [])
+
+    def test_training_data_shows_bands_languages_and_dates(self):
+        self.assertEqual(
+            self.label["training_data"],
+            {
+                "size_bands": [{"modality": "text", "band": "1b_10t"}],
+                "languages": [
+                    {"code": "en", "share_percent": 80},
+                    {"code": "fr", "share_percent": 20},
+                ],
+                "latest_collection_date": date(2024, 12, 31),
+                "continuous_training": False,
+                "content_types": ["news articles", "source code"],
+                "tdm_opt_out_measures": "We honour robots.txt and TDM-Rep opt-outs at crawl time.",
+                "illegal_content_measures": (
+                    "Hash matching against known illegal material; manual review."
+                ),
+                "code_of_practice_signatory": True,
+            },
+        )
+
+    def test_composition_counts_confidential_sources_by_category_and_share(self):
+        quarter = Decimal("25.000")
+        self.assertEqual(
+            self.label["composition"],
+            [
+                {
+                    "category": category,
+                    "share_percent": quarter,
+                    "sources": 1,
+                    "confidential_sources": int(category == "licensed"),
+                }
+                for category in ("licensed", "public_dataset", "synthetic", "web_crawl")
+            ],
+        )
+        self.assertEqual(self.label["confidential_sources"], {"count": 1, "share_percent": quarter})
+
+    def test_sources_that_are_not_confidential_are_listed_with_their_public_answers(self):
+        sources = self.label["sources"]
+        self.assertEqual([s["name"] for s in sources], ["Source 1", "Source 2", "Source 3"])
+        self.assertEqual(
+            sources[0],
+            {
+                "name": "Source 1",
+                "category": "public_dataset",
+                "description": "Openly published encyclopaedia articles.",
+                "url": "https://data.example/dataset",
+                "dataset_version": "2024-06",
+                "owner": "Example Foundation",
+                "licence": "CC-BY-4.0",
+                "licence_use_category": "commercial",
+                "acquisition": "public",
+                "modalities": ["text"],
+                "languages": ["en"],
+                "share_percent": Decimal("25.000"),
+                "collection_start": date(2023, 1, 1),
+                "collection_end": date(2024, 6, 30),
+                "collection_ongoing": False,
+                "first_used_on": date(2024, 7, 1),
+                "purpose": "Broad general knowledge.",
+                "personal_data": "yes",
+                "personal_data_measures": "Names removed before training.",
+                "aggregate_consumer_data": False,
+                "ip_status": "mixed",
+                "processing": ["deduplication"],
+                "processing_notes": "",
+                "countries": ["GB"],
+            },
+        )
+
+    def test_summaries_count_every_source(self):
+        label = self.label
+        self.assertEqual(
+            label["personal_data"],
+            {"yes": 1, "no": 2, "unknown": 1, "aggregate_consumer_data": 0},
+        )
+        self.assertEqual(
+            label["ip_status"],
+            {"copyrighted": 1, "mixed": 2, "public_domain": 0, "own": 1, "unknown": 0},
+        )
+        self.assertEqual(
+            label["licence_use"],
+            {"commercial": 2, "non_commercial": 0, "academic": 0, "unspecified": 2},
+        )
+
+    def test_synthetic_data_and_its_generators(self):
+        self.assertEqual(
+            self.label["synthetic"],
+            {
+                "sources": 1,
+                "share_percent": Decimal("25.000"),
+                "generator_terms": {"yes": 1, "no": 0, "unknown": 0},
+                "generators": [
+                    {
+                        "source_name": "Source 3",
+                        "generator_models": [
+                            {
+                                "name": "Open Teacher 70B",
+                                "provider": "Open Models Ltd",
+                                "terms_permit_training": "yes",
+                            }
+                        ],
+                    }
+                ],
+            },
+        )
+
+    def test_crawl_opt_outs_crawlers_and_top_domains(self):
+        self.assertEqual(
+            self.label["crawling"],
+            {
+                "sources": 1,
+                "share_percent": Decimal("25.000"),
+                "robots_txt": {"yes": 1, "no": 0, "unknown": 0},
+                "tdm_opt_out": {"yes": 1, "no": 0, "unknown": 0},
+                "crawls": [
+                    {
+                        "source_name": "Source 2",
+                        "crawler_name": "AcmeBot",
+                        "crawler_user_agent": "AcmeBot/2.1 (+https://acme.example/bot)",
+                        "robots_txt_respected": True,
+                        "tdm_opt_out_respected": True,
+                        "top_domains": ["en.wikipedia.org", "bbc.co.uk"],
+                    }
+                ],
+            },
+        )
+
+    def test_supply_chain_by_role_and_country_and_the_latest_red_team(self):
+        supply_chain = self.label["supply_chain"]
+        self.assertEqual(len(supply_chain["parties"]), 1)
+        self.assertEqual(
+            set(supply_chain["parties"][0]), {"name", "role", "country", "company_number"}
+        )
+        self.assertEqual(
+            supply_chain["by_role"], [{"role": "compute", "country": "GB", "parties": 1}]
+        )
+        self.assertEqual(
+            self.label["red_teaming"],
+            {
+                "attestations": 1,
+                "latest": {
+                    "assessor": "Independent Assurance LLP",
+                    "assessor_independent": True,
+                    "scope": ["supply_chain", "model_extraction"],
+                    "performed_on": date(2025, 3, 1),
+                    "outcome": "pass",
+                    "summary": "No exploitable weaknesses found in the data supply chain.",
+                    "next_due": date(2026, 3, 1),
+                },
+            },
+        )
+
+    def test_ownership_in_bands_with_foreign_control_by_country(self):
+        ownership = self.label["ownership"]
+        self.assertEqual(
+            [
+                (i["investor_name"], i["share_band"], i["votes_band"])
+                for i in ownership["investors"]
+            ],
+            [
+                ("Northern Ventures LP", "25_50", "25_50"),
+                ("Eastern Capital Co", "10_25", "10_25"),
+                ("The Founders", "25_50", "25_50"),
+            ],
+        )
+        # 30 % + 25 % of the shares are foreign: more than half, though the votes are not.
+        self.assertEqual(
+            {key: ownership[key] for key in ("foreign_share_band", "foreign_votes_band")},
+            {"foreign_share_band": "50_75", "foreign_votes_band": "25_50"},
+        )
+        self.assertEqual(
+            ownership["foreign_by_country"],
+            [
+                {"country": "CN", "investors": 1, "share_band": "10_25", "votes_band": "10_25"},
+                {"country": "US", "investors": 1, "share_band": "25_50", "votes_band": "25_50"},
+            ],
+        )
+        self.assertIs(ownership["foreign_control"], True)
+        self.assertIs(ownership["uk_controlled"], False)
+        self.assertIs(ownership["state_affiliated"], True)
+        self.assertEqual(
+            [i["investor_name"] for i in ownership["state_affiliated_investors"]],
+            ["Eastern Capital Co"],
+        )
+        self.assertEqual(ownership["statement_version"], 1)
+        self.assertNotIn("share_percent", ownership["investors"][0])
+
+    def test_a_provider_without_an_accepted_statement_has_no_ownership_section(self):
+        declaration = published_model(self, provider=self.beta, submitter=self.charlie)
+        self.assertIsNone(label_for(declaration)["ownership"])
+
+
+class VersionTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.first = published_model(cls, name="Acme Chat")
+        amendment = declaration_start(actor=cls.alice, model=cls.first.model, amend=True)
+        ProvenanceDeclaration.objects.filter(pk=amendment.pk).update(
+            signatory_name="Alice Owner", signatory_role="Director", signed_at=cls.first.signed_at
+        )
+        cls.second = publish(cls, amendment)
+        cls.registration_number = cls.first.model.registration_number
+
+    def test_the_latest_accepted_version_is_the_label_and_the_older_one_is_superseded(self):
+        latest = selectors.label_declaration(self.registration_number)
+        self.assertEqual(latest, self.second)
+        label = selectors.model_label(latest)
+        self.assertEqual((label["version"], label["status"]), (2, Status.ACCEPTED))
+        self.assertEqual(
+            [(v["version"], v["status"]) for v in label["versions"]],
+            [(2, Status.ACCEPTED), (1, Status.SUPERSEDED)],
+        )
+        older = selectors.label_declaration(self.registration_number, version=1)
+        self.assertEqual(label_for(older)["status"], Status.SUPERSEDED)
+
+    def test_withdrawing_the_latest_version_leaves_a_tombstone_and_every_version_readable(self):
+        withdraw(self, self.second, reason="Model retired")
+        latest = selectors.label_declaration(self.registration_number)
+        tombstone = selectors.model_label(latest)
+        self.second.refresh_from_db()
+        self.assertEqual(
+            tombstone,
+            {
+                "kind": "tombstone",
+                "withdrawn": True,
+                "model": {
+                    "registration_number": self.registration_number,
+                    "name": "Acme Chat",
+                    "version": "1.0",
+                },
+                "provider": selectors.provider_data(self.acme),
+                "version": 2,
+                "reason": "Model retired",
+                "withdrawn_at": self.second.withdrawn_at,
+                "accepted_on": self.second.decided_at.date(),
+                "versions": tombstone["versions"],
+            },
+        )
+        self.assertEqual(
+            [(v["version"], v["status"]) for v in tombstone["versions"]],
+            [(2, Status.WITHDRAWN), (1, Status.SUPERSEDED)],
+        )
+        withdrawn = label_for(self.second)
+        self.assertEqual(
+            withdrawn["withdrawal"],
+            {"reason": "Model retired", "withdrawn_at": self.second.withdrawn_at},
+        )
+
+    def test_versions_that_were_never_published_have_no_label(self):
+        draft = declaration_start(actor=self.alice, model=self.first.model, amend=True)
+        self.assertIsNone(selectors.label_declaration(self.registration_number, draft.version))
+        self.assertIsNone(selectors.label_declaration("MOD-999999"))
+
+
+class RegisterTests(PersonaTestCase):
+    def test_only_models_with_a_published_declaration_are_registered(self):
+        accepted = published_model(self, name="Accepted").model
+        withdrawn = published_model(self, name="Withdrawn")
+        withdraw(self, withdrawn, reason="Retired")
+        complete_declaration(model=AIModelFactory(provider=self.acme, name="Draft"))
+        rejected = complete_declaration(model=AIModelFactory(provider=self.acme, name="Rejected"))
+        from registry.declarations.services import declaration_submit
+
+        declaration_submit(actor=self.alice, declaration=rejected, expected_lock_version=None)
+        declaration_decide(actor=self.olivia, declaration=rejected, action="start_review")
+        declaration_decide(actor=self.diana, declaration=rejected, action="reject", reason="No")
+        self.assertEqual(
+            sorted(m.name for m in selectors.registered_models()), ["Accepted", "Withdrawn"]
+        )
+        self.assertEqual(list(selectors.public_models(q="accepted")), [accepted])
+
+    def test_providers_on_the_register(self):
+        published_model(self, provider=self.beta, submitter=self.charlie)
+        gamma = ProviderFactory(legal_name="Gamma Ltd")
+        ProviderFactory(legal_name="Delta Ltd")  # neither a model nor a statement
+        from tests.factories import MembershipFactory
+
+        gina = MembershipFactory(provider=gamma, role="owner").user
+        accepted_ownership(self, provider=gamma, submitter=gina, links=[GB_FOUNDERS])
+        self.assertEqual(
+            [p.legal_name for p in selectors.public_providers()], ["Beta Labs Ltd", "Gamma Ltd"]
+        )
+
+
+class ForeignControlTests(PersonaTestCase):
+    """The database's filter and the label's summary agree on what foreign control is."""
+
+    CASES = {
+        "exactly half is not control": ([{"country": "US", "share_percent": 50}], False),
+        "more than half is": ([{"country": "US", "share_percent": "50.001"}], True),
+        "votes alone are enough": ([{"country": "FR", "votes_percent": 51}], True),
+        "foreign holdings add up": (
+            [{"country": "US", "share_percent": 30}, {"country": "CN", "share_percent": 21}],
+            True,
+        ),
+        "British holdings are not foreign": ([{"country": "GB", "share_percent": 90}], False),
+        "ended holdings don't count": (
+            [{"country": "US", "share_percent": 60, "ceased_on": date(2024, 1, 1)}],
+            False,
+        ),
+    }
+
+    def test_the_filter_and_the_summary_agree(self):
+        for name, (links, controlled) in self.CASES.items():
+            with self.subTest(name):
+                provider = ProviderFactory()
+                from tests.factories import MembershipFactory
+
+                owner = MembershipFactory(provider=provider, role="owner").user
+                filled = [
+                    {"share_percent": 0, "votes_percent": 0, "acquired_on": date(2020, 1, 1)} | link
+                    for link in links
+                ]
+                statement = accepted_ownership(
+                    self, provider=provider, submitter=owner, links=filled
+                )
+                summary = selectors.ownership_summary(
+                    statement, list(InvestmentLink.objects.filter(statement=statement))
+                )
+                self.assertIs(summary["foreign_control"], controlled)
+                found = selectors.filter_by_ownership(
+                    selectors.public_providers(), "pk", foreign_control=True, state_affiliated=None
+                ).filter(pk=provider.pk)
+                self.assertIs(found.exists(), controlled)
+
+
+class QueryBoundTests(PersonaTestCase):
+    # The label, whatever the number of sources:
+    #  1. the declaration with its model and provider (label_declaration)
+    #  2-3. the sources that are not confidential, and the confidential ones (counted only)
+    #  4. the accepted ownership statement
+    #  5. its investors
+    #  6-7. the supply chain and the red-team attestations
+    #  8. the published versions
+    LABEL_QUERIES = 8
+
+    def test_the_label_runs_the_same_queries_for_10_and_1000_sources(self):
+        accepted_ownership(self, links=[US_FUND])
+        small = published_model(self, name="Small", sources=10)
+        large = published_model(self, name="Large", sources=1000)
+        DataSource.objects.filter(declaration=large, name="Source 4").update(confidential=True)
+        for declaration in (small, large):
+            number = declaration.model.registration_number
+            with self.subTest(sources=declaration.sources.count()):
+                with self.assertNumQueries(self.LABEL_QUERIES):
+                    label = selectors.model_label(selectors.label_declaration(number))
+                self.assertEqual(label["kind"], "label")
+
+
+# --- Nothing regulator-only leaks
+
+TAG = "q7x"
+SENTINEL_TEXT = {
+    "confidential source name": f"Sentinel Source {TAG}",
+    "confidential source owner": f"Sentinel Owner {TAG}",
+    "confidential source url": f"https://sentinel-{TAG}.example/data",
+    "confidential source description": f"Sentinel description {TAG}",
+    "confidentiality reason": f"Sentinel reason {TAG}",
+    "confidential crawler": f"SentinelBot{TAG}",
+    "confidential crawler agent": f"SentinelBot{TAG}/1.0",
+    "confidential top domain": f"sentinel-domain-{TAG}.example",
+    "confidential generator": f"Sentinel Generator {TAG}",
+    "red-team report": f"red-team-reports/sentinel-{TAG}.pdf",
+    "red-team report hash": "5e17" * 16,
+    "NSI reference": f"NSI-SENTINEL-{TAG}",
+    "signatory name": f"Sentinel Signer {TAG}",
+    "signatory role": f"Sentinel Role {TAG}",
+}
+SENTINEL_NUMBERS = {
+    "total_tokens": 1_918_273_645_501,
+    "total_images": 7_364_555_012,
+    "total_audio_hours": Decimal("73645.5"),
+    "total_video_hours": Decimal("64531.5"),
+    "size_tokens": 6_172_839_455,
+    "size_records": 5_172_839_466,
+    "size_bytes": 4_172_839_477,
+    "share_percent of an investor": Decimal("12.345"),
+    "votes_percent of an investor": Decimal("13.579"),
+}
+REGULATOR_ONLY_KEYS = {
+    "total_tokens",
+    "total_images",
+    "total_audio_hours",
+    "total_video_hours",
+    "size_tokens",
+    "size_records",
+    "size_bytes",
+    "confidential",
+    "confidentiality_reason",
+    "report",
+    "report_sha256",
+    "nsi_reference",
+    "votes_percent",
+    "signatory_name",
+    "signatory_role",
+}
+
+
+def keys_in(value) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in keys_in(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in keys_in(item)}
+    return set()
+
+
+class LeakTests(PersonaTestCase):
+    """Every regulator-only field and a confidential source filled with sentinels, accepted."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        numbers = SENTINEL_NUMBERS
+        declaration = complete_declaration(
+            model=AIModelFactory(provider=cls.acme, name="Leaky"),
+            sources=6,
+            training_data_size={
+                "text": "1b_10t",
+                "image": "gt_1b",
+                "audio": "10k_1m_h",
+                "video": "10k_1m_h",
+            },
+            **{field: numbers[field] for field in list(numbers)[:4]},
+            signatory_name=SENTINEL_TEXT["signatory name"],
+            signatory_role=SENTINEL_TEXT["signatory role"],
+        )
+        DataSource.objects.filter(declaration=declaration).update(
+            size_tokens=numbers["size_tokens"],
+            size_records=numbers["size_records"],
+            size_bytes=numbers["size_bytes"],
+        )
+        sources = list(declaration.sources.order_by("id"))
+        hidden = {
+            "confidential": True,
+            "confidentiality_reason": SENTINEL_TEXT["confidentiality reason"],
+            "owner": SENTINEL_TEXT["confidential source owner"],
+            "description": SENTINEL_TEXT["confidential source description"],
+        }
+        DataSource.objects.filter(pk=sources[3].pk).update(
+            name=SENTINEL_TEXT["confidential source name"],
+            url=SENTINEL_TEXT["confidential source url"],
+            **hidden,
+        )
+        DataSource.objects.filter(pk=sources[4].pk).update(
+            name=f"{SENTINEL_TEXT['confidential source name']} crawl",
+            category="web_crawl",
+            acquisition="scraped",
+            url="",
+            licence="",
+            licence_use_category="unspecified",
+            crawler_name=SENTINEL_TEXT["confidential crawler"],
+            crawler_user_agent=SENTINEL_TEXT["confidential crawler agent"],
+            robots_txt_respected=False,
+            tdm_opt_out_respected=True,
+            top_domains=[SENTINEL_TEXT["confidential top domain"]],
+            **hidden,
+        )
+        DataSource.objects.filter(pk=sources[5].pk).update(
+            name=f"{SENTINEL_TEXT['confidential source name']} synthetic",
+            category="synthetic",
+            acquisition="generated",
+            url="",
+            licence="",
+            licence_use_category="unspecified",
+            ip_status="own",
+            generator_models=[
+                {
+                    "name": SENTINEL_TEXT["confidential generator"],
+                    "provider": SENTINEL_TEXT["confidential generator"],
+                    "terms_permit_training": "no",
+                }
+            ],
+            **hidden,
+        )
+        RedTeamAttestation.objects.filter(declaration=declaration).update(
+            report=SENTINEL_TEXT["red-team report"],
+            report_sha256=SENTINEL_TEXT["red-team report hash"],
+        )
+        cls.declaration = publish(cls, declaration)
+        accepted_ownership(
+            cls,
+            links=[
+                US_FUND
+                | {
+                    "share_percent": numbers["share_percent of an investor"],
+                    "votes_percent": numbers["votes_percent of an investor"],
+                    "nsi_notified": True,
+                    "nsi_reference": SENTINEL_TEXT["NSI reference"],
+                }
+            ],
+        )
+
+    def setUp(self):
+        cache.clear()  # the anonymous rate limit, untouched by earlier tests
+
+    def public_texts(self) -> dict[str, str]:
+        number = AIModel.objects.get(name="Leaky").registration_number
+        provider = self.acme.registration_number
+        client = Client()
+        urls = {
+            "label": f"/api/v1/public/models/{number}/",
+            "label version": f"/api/v1/public/models/{number}/versions/1/",
+            "model list": "/api/v1/public/models/",
+            "model search": f"/api/v1/public/models/?q={number}",
+            "provider list": "/api/v1/public/providers/",
+            "provider record": f"/api/v1/public/providers/{provider}/",
+        }
+        texts = {}
+        for name, url in urls.items():
+            response = client.get(url)
+            self.assertEqual(response.status_code, 200, name)
+            texts[name] = response.content.decode()
+        # The selectors' own data too, as the register's pages will render it.
+        label = label_for(self.declaration)
+        raw = {
+            "label data": label,
+            "label serializer": PublicLabel(label).data,
+            "provider data": selectors.public_provider_data(self.acme),
+        }
+        for name, data in raw.items():
+            texts[name] = json.dumps(data, cls=DjangoJSONEncoder)
+        return texts
+
+    def test_the_sentinel_filing_was_accepted_with_its_confidential_sources(self):
+        self.declaration.refresh_from_db()
+        self.assertEqual(self.declaration.status, Status.ACCEPTED)
+        self.assertEqual(self.declaration.sources.filter(confidential=True).count(), 3)
+        label = label_for(self.declaration)
+        self.assertEqual(label["confidential_sources"]["count"], 3)
+        self.assertEqual(label["crawling"]["robots_txt"], {"yes": 1, "no": 1, "unknown": 0})
+        self.assertEqual(label["synthetic"]["generator_terms"], {"yes": 1, "no": 1, "unknown": 0})
+
+    def test_no_sentinel_appears_in_any_public_response(self):
+        for where, text in self.public_texts().items():
+            for name, sentinel in [*SENTINEL_TEXT.items(), *SENTINEL_NUMBERS.items()]:
+                with self.subTest(where=where, sentinel=name):
+                    self.assertNotIn(str(sentinel), text)
+
+    def test_no_regulator_only_key_appears_not_even_as_null(self):
+        for where, text in self.public_texts().items():
+            with self.subTest(where=where):
+                self.assertEqual(keys_in(json.loads(text)) & REGULATOR_ONLY_KEYS, set())
+
+    def test_investors_have_bands_and_no_exact_holdings(self):
+        label = json.loads(self.public_texts()["label"])
+        (investor,) = label["ownership"]["investors"]
+        self.assertEqual((investor["share_band"], investor["votes_band"]), ("10_25", "10_25"))
+        self.assertNotIn("share_percent", investor)
