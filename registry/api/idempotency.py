@@ -8,7 +8,9 @@ refused with 422.
 from __future__ import annotations
 
 import hashlib
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from rest_framework.response import Response
 
@@ -27,7 +29,8 @@ class Replay(Exception):
         # Only the body and status are kept; every error the API sends is problem+json.
         status = record.status_code or 200
         content_type = PROBLEM_JSON if status >= 400 else None
-        self.response = Response(record.response_body, status=status, content_type=content_type)
+        body = json.loads(record.response_body) if record.response_body else None
+        self.response = Response(body, status=status, content_type=content_type)
         self.response["Idempotent-Replayed"] = "true"
 
 
@@ -73,5 +76,5 @@ def complete(record: IdempotentRequest | None, response) -> None:
         record.delete()
         return
     record.status_code = response.status_code
-    record.response_body = getattr(response, "data", None)
+    record.response_body = json.dumps(getattr(response, "data", None), cls=DjangoJSONEncoder)
     record.save(update_fields=["status_code", "response_body"])

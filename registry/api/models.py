@@ -14,7 +14,8 @@ class IdempotentRequest(models.Model):
     body_sha256 = models.CharField(max_length=64)
     # Empty while the first request is still being processed.
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    # JSON as text, not jsonb: PostgreSQL's jsonb refuses a \u0000 that a request may echo back.
+    response_body = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
