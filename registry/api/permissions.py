@@ -17,3 +17,10 @@ class ProviderKey(permissions.BasePermission):
         if not isinstance(key, ApiKey):
             return False
         return request.method in SAFE or key.can_write
+
+
+class AnyKey(permissions.BasePermission):
+    """Any key of the provider, read or write: for a POST that only reads (a dry run)."""
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, ApiKey)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -110,3 +111,10 @@ def names_an_endpoint(path: str) -> bool:
         return resolve(path).func is not not_found
     except Resolver404:
         return False
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """The request's data, typed by the serializer; a 400 problem list if it doesn't fit."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

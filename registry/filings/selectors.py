@@ -15,3 +15,13 @@ def filing_history(kind: str, filing_id: int) -> QuerySet[FilingTransition]:
 
 def filing_snapshots(kind: str, filing_id: int) -> QuerySet[FilingSnapshot]:
     return FilingSnapshot.objects.filter(filing_kind=kind, filing_id=filing_id)
+
+
+def latest_snapshot(kind: str, filing_id: int) -> FilingSnapshot | None:
+    """The last submission's snapshot, without its (possibly large) content."""
+    return (
+        filing_snapshots(kind, filing_id)
+        .only("sha256", "submission", "submitted_at")
+        .order_by("-submission")
+        .first()
+    )

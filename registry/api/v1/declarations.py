@@ -21,7 +21,6 @@ from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
@@ -31,11 +30,22 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from registry.accounts.models import ApiKey
-from registry.api.conditional import etag, expected_lock_version
+from registry.api.conditional import (
+    etag,
+    expected_lock_version,
+    row_etag,
+    row_expected_version,
+)
 from registry.api.errors import ApiProblem, problem_items
-from registry.api.permissions import ProviderKey
-from registry.api.views import MAX_ID, ApiView, IdCursorPagination, StrictSerializer
+from registry.api.permissions import AnyKey
+from registry.api.v1.serializers import (
+    ETAG,
+    IF_MATCH,
+    HistoryEntry,
+    SnapshotOutput,
+    ValidateOutput,
+)
+from registry.api.views import MAX_ID, ApiView, IdCursorPagination, StrictSerializer, validated
 from registry.declarations import choices, selectors, services, uploads, validation
 from registry.declarations.access import (
     access_attestation_for_member,
@@ -50,9 +60,8 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
-from registry.filings.models import FilingSnapshot, FilingTransition
-from registry.filings.selectors import filing_history, filing_snapshots
-from registry.filings.states import TRANSITIONS, Status
+from registry.filings.selectors import filing_history, latest_snapshot
+from registry.filings.states import Status
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 
 KIND = "declaration"
@@ -365,14 +374,6 @@ class DeclarationFilter(serializers.Serializer):
 # --- Responses
 
 
-class FilingProblem(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable problem code, the same as the web forms use")
-    detail = serializers.CharField(help_text="What is wrong, in a sentence")
-    pointer = serializers.CharField(
-        help_text="JSON pointer to the field in the filing as GET returns it"
-    )
-
-
 class RowOutput(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     etag = serializers.SerializerMethodField(help_text="Send it back in If-Match to change it")
@@ -417,32 +418,6 @@ class DeclarationModel(serializers.Serializer):
     )
     name = serializers.CharField()
     version = serializers.CharField()
-
-
-class SnapshotOutput(serializers.Serializer):
-    submission = serializers.IntegerField(help_text="1 for the first submission of this version")
-    sha256 = serializers.CharField(help_text="SHA-256 of the canonical JSON frozen on submission")
-    submitted_at = serializers.DateTimeField()
-
-
-class HistoryEntry(serializers.Serializer):
-    action = serializers.ChoiceField([(action, action) for action in TRANSITIONS])
-    from_status = serializers.ChoiceField(Status.choices)
-    to_status = serializers.ChoiceField(Status.choices)
-    actor = serializers.SerializerMethodField(
-        help_text="A person of your organisation by name; 'regulator' for regulator staff; "
-        "'register' for the register itself"
-    )
-    reason = serializers.CharField(
-        help_text="The reason given: the regulator's message when changes are requested or on a "
-        "decision"
-    )
-    occurred_at = serializers.DateTimeField()
-
-    def get_actor(self, step: FilingTransition) -> str:
-        if step.by_regulator:
-            return "regulator"
-        return step.actor.full_name if step.actor is not None else "register"
 
 
 class DeclarationSummary(serializers.Serializer):
@@ -495,11 +470,6 @@ class DeclarationOutput(DeclarationSummary, GeneralFields):
         return list(HistoryEntry(self.context.get("history", []), many=True).data)
 
 
-class ValidateOutput(serializers.Serializer):
-    valid = serializers.BooleanField(help_text="true when submitting now would pass the checks")
-    problems = FilingProblem(many=True)
-
-
 class SourcesBulkResult(serializers.Serializer):
     created = serializers.IntegerField(help_text="How many sources were added")
     total = serializers.IntegerField(help_text="How many sources the declaration has now")
@@ -520,20 +490,6 @@ def answers(success: dict, *codes: int) -> dict:
     """The successful responses, and errors particular to the operation (as problem+json)."""
     return success | {code: OpenApiResponse(description=ERRORS[code]) for code in codes}
 
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The ETag you read: the change is refused with 412 if it is no longer current",
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=True,
-    description="The version read: send it in If-Match to change it",
-)
 
 # --- Reading
 
@@ -557,15 +513,6 @@ def rows_by_id() -> list[Prefetch]:
     ]
 
 
-def latest_snapshot(declaration: ProvenanceDeclaration) -> FilingSnapshot | None:
-    return (
-        filing_snapshots(KIND, declaration.pk)
-        .only("sha256", "submission", "submitted_at")
-        .order_by("-submission")
-        .first()
-    )
-
-
 def declaration_response(
     declaration: ProvenanceDeclaration, code: int = status.HTTP_200_OK
 ) -> Response:
@@ -578,7 +525,7 @@ def declaration_response(
         declaration = ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
     prefetch_into([declaration], *rows_by_id())
     context = {
-        "snapshot": latest_snapshot(declaration),
+        "snapshot": latest_snapshot(KIND, declaration.pk),
         "history": list(filing_history(KIND, declaration.pk)),
     }
     data = DeclarationOutput(declaration, context=context).data
@@ -586,12 +533,6 @@ def declaration_response(
     if code == status.HTTP_201_CREATED:
         headers["Location"] = reverse("api:v1:declaration", args=[declaration.pk])
     return Response(data, status=code, headers=headers)
-
-
-def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def bodiless(request) -> None:
@@ -613,22 +554,6 @@ def refuse_too_many_sources(rows: Any, field: str = "rows") -> None:
 
 
 # --- Row versions: each row has its own ETag, from its lock_version
-
-
-def row_etag(noun: str, row) -> str:
-    return f'"{noun}-{row.pk}-{row.lock_version}"'
-
-
-def row_expected_version(request, noun: str, row) -> int:
-    """The row version a change applies to: as read now, unless If-Match names an older one."""
-    header = request.headers.get("If-Match", "").strip()
-    if header and header != "*":
-        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if row_etag(noun, row) not in tags:
-            raise ApiProblem(
-                412, "stale_edit", f"The {noun} has changed since you read it: GET it again"
-            )
-    return row.lock_version
 
 
 def row_response(row, serializer_class, noun: str, code: int = status.HTTP_200_OK) -> Response:
@@ -758,13 +683,6 @@ class DeclarationDetailApi(DeclarationApi):
             expected_lock_version=expected,
         )
         return declaration_response(filled)
-
-
-class AnyKey(ProviderKey):
-    """Any key of the provider, read or write: for a POST that only reads (a dry run)."""
-
-    def has_permission(self, request, view) -> bool:
-        return isinstance(request.auth, ApiKey)
 
 
 class DeclarationValidateApi(DeclarationApi):

@@ -13,24 +13,33 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import path, reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from registry.accounts.models import ApiKey
-from registry.api.conditional import etag, expected_lock_version
-from registry.api.errors import ApiProblem, problem_items
-from registry.api.views import ApiView, IdCursorPagination, StrictSerializer
-from registry.filings.models import FilingKind, FilingSnapshot, FilingTransition
-from registry.filings.selectors import filing_history, filing_snapshots
-from registry.filings.states import TRANSITIONS, Status
+from registry.api.conditional import (
+    etag,
+    expected_lock_version,
+    row_etag,
+    row_expected_version,
+)
+from registry.api.errors import problem_items
+from registry.api.permissions import AnyKey
+from registry.api.v1.serializers import (
+    ETAG,
+    IF_MATCH,
+    HistoryEntry,
+    SnapshotOutput,
+    ValidateOutput,
+)
+from registry.api.views import ApiView, IdCursorPagination, StrictSerializer, validated
+from registry.filings.models import FilingKind
+from registry.filings.selectors import filing_history, latest_snapshot
+from registry.filings.states import Status
 from registry.providers import services
 from registry.providers.access import access_link_for_member, access_statement_for_member
 from registry.providers.models import (
@@ -46,50 +55,6 @@ from registry.providers.validation import validate_ownership
 KIND = FilingKind.OWNERSHIP
 MAX_LINKS = 1000
 REGULATOR_ONLY = " Regulator-only: never shown to the public, who see the band."
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The ETag you read: the change is refused with 412 if it is no longer current",
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=True,
-    description="The version read: send it in If-Match to change it",
-)
-
-
-class AnyProviderKey(BasePermission):
-    """Any key of the provider, read or write: for a POST that only reads (a dry run)."""
-
-    def has_permission(self, request, view) -> bool:
-        return isinstance(request.auth, ApiKey)
-
-
-def validated(serializer_class: type[serializers.Serializer], data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def link_etag(link: InvestmentLink) -> str:
-    return f'"link-{link.pk}-{link.lock_version}"'
-
-
-def link_expected_version(request, link: InvestmentLink) -> int:
-    """The link version a change applies to: as read now, unless If-Match names another."""
-    header = request.headers.get("If-Match", "").strip()
-    if header and header != "*":
-        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if link_etag(link) not in tags:
-            raise ApiProblem(
-                412, "stale_edit", "The investor has changed since you read it: GET it again"
-            )
-    return link.lock_version
-
 
 # --- Requests
 
@@ -182,34 +147,7 @@ class LinkOutput(LinkFields):
     votes_band = serializers.ChoiceField(OwnershipBand.choices, help_text="What the public sees")
 
     def get_etag(self, link: InvestmentLink) -> str:
-        return link_etag(link)
-
-
-class StatementSnapshot(serializers.Serializer):
-    submission = serializers.IntegerField(help_text="1 for the first submission of this version")
-    sha256 = serializers.CharField(help_text="SHA-256 of the canonical JSON frozen on submission")
-    submitted_at = serializers.DateTimeField()
-
-
-class StatementHistoryEntry(serializers.Serializer):
-    action = serializers.ChoiceField([(action, action) for action in TRANSITIONS])
-    from_status = serializers.ChoiceField(Status.choices)
-    to_status = serializers.ChoiceField(Status.choices)
-    actor = serializers.SerializerMethodField(
-        help_text="A person of your organisation by name; 'regulator' for regulator staff; "
-        "'register' for the register itself"
-    )
-    reason = serializers.CharField(
-        help_text="The reason given: the regulator's message when changes are requested or on a "
-        "decision"
-    )
-    occurred_at = serializers.DateTimeField()
-
-    def get_actor(self, step: FilingTransition) -> str:
-        # Regulator staff act for the regulator: their names are not the provider's to see.
-        if step.by_regulator:
-            return "regulator"
-        return step.actor.full_name if step.actor is not None else "register"
+        return row_etag("link", link)
 
 
 class StatementSummary(serializers.Serializer):
@@ -249,43 +187,21 @@ class StatementOutput(StatementSummary):
         help_text="Every move through the lifecycle, oldest first, with the regulator's reasons"
     )
 
-    @extend_schema_field(StatementSnapshot(allow_null=True))
+    @extend_schema_field(SnapshotOutput(allow_null=True))
     def get_snapshot(self, statement: OwnershipStatement) -> dict | None:
         snapshot = self.context.get("snapshot")
-        return StatementSnapshot(snapshot).data if snapshot is not None else None
+        return SnapshotOutput(snapshot).data if snapshot is not None else None
 
-    @extend_schema_field(StatementHistoryEntry(many=True))
+    @extend_schema_field(HistoryEntry(many=True))
     def get_history(self, statement: OwnershipStatement) -> list:
-        return list(StatementHistoryEntry(self.context.get("history", []), many=True).data)
-
-
-class StatementProblem(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable problem code, the same as the web forms use")
-    detail = serializers.CharField(help_text="What is wrong, in a sentence")
-    pointer = serializers.CharField(
-        help_text="JSON pointer to the field in the statement as GET returns it"
-    )
-
-
-class StatementValidateOutput(serializers.Serializer):
-    valid = serializers.BooleanField(help_text="true when submitting now would pass the checks")
-    problems = StatementProblem(many=True)
-
-
-def latest_snapshot(statement: OwnershipStatement) -> FilingSnapshot | None:
-    return (
-        filing_snapshots(KIND, statement.pk)
-        .only("sha256", "submission", "submitted_at")
-        .order_by("-submission")
-        .first()
-    )
+        return list(HistoryEntry(self.context.get("history", []), many=True).data)
 
 
 def statement_response(statement: OwnershipStatement, code: int = status.HTTP_200_OK) -> Response:
     """The whole statement with its ETag: three queries (links, snapshot, history)."""
     prefetch_related_objects([statement], Prefetch("links", InvestmentLink.objects.order_by("id")))
     context = {
-        "snapshot": latest_snapshot(statement),
+        "snapshot": latest_snapshot(KIND, statement.pk),
         "history": list(filing_history(KIND, statement.pk)),
     }
     headers = {"ETag": etag(statement)}
@@ -295,7 +211,7 @@ def statement_response(statement: OwnershipStatement, code: int = status.HTTP_20
 
 
 def link_response(link: InvestmentLink, code: int = status.HTTP_200_OK) -> Response:
-    headers = {"ETag": link_etag(link)}
+    headers = {"ETag": row_etag("link", link)}
     if code == status.HTTP_201_CREATED:
         args = [link.statement_id, link.pk]
         headers["Location"] = reverse("api:v1:ownership-link", args=args)
@@ -411,7 +327,7 @@ class StatementDetailApi(StatementApi):
 
 
 class StatementValidateApi(StatementApi):
-    permission_classes = [AnyProviderKey]
+    permission_classes = [AnyKey]
 
     @extend_schema(
         summary="Check a statement as submitting it would, without submitting",
@@ -420,7 +336,7 @@ class StatementValidateApi(StatementApi):
             "statement's representation (GET). Changes nothing; a read key may call it."
         ),
         request=None,
-        responses={200: StatementValidateOutput},
+        responses={200: ValidateOutput},
     )
     def post(self, request, statement_id: int):
         statement = self.statement(request, statement_id)
@@ -542,13 +458,13 @@ class LinkItemApi(StatementApi):
     )
     def delete(self, request, statement_id: int, link_id: int):
         link = self.link(request, statement_id, link_id)
-        link_expected_version(request, link)
+        row_expected_version(request, "link", link)
         services.link_remove(actor=request.user, link=link)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def save(self, request, statement_id: int, link_id: int, replace: bool) -> Response:
         link = self.link(request, statement_id, link_id)
-        expected = link_expected_version(request, link)
+        expected = row_expected_version(request, "link", link)
         values = dict(validated(LinkFields, request.data))
         if replace:
             values = dict.fromkeys(LINK_FIELDS) | values

@@ -2,10 +2,69 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from registry.api.conditional import row_etag
 from registry.api.views import MAX_ID, StrictSerializer
 from registry.declarations import choices
+from registry.filings.models import FilingTransition
+from registry.filings.states import TRANSITIONS, Status
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you read: the change is refused with 412 if it is no longer current",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description="The version read: send it in If-Match to change it",
+)
+
+
+class SnapshotOutput(serializers.Serializer):
+    submission = serializers.IntegerField(help_text="1 for the first submission of this version")
+    sha256 = serializers.CharField(help_text="SHA-256 of the canonical JSON frozen on submission")
+    submitted_at = serializers.DateTimeField()
+
+
+class HistoryEntry(serializers.Serializer):
+    action = serializers.ChoiceField([(action, action) for action in TRANSITIONS])
+    from_status = serializers.ChoiceField(Status.choices)
+    to_status = serializers.ChoiceField(Status.choices)
+    actor = serializers.SerializerMethodField(
+        help_text="A person of your organisation by name; 'regulator' for regulator staff; "
+        "'register' for the register itself"
+    )
+    reason = serializers.CharField(
+        help_text="The reason given: the regulator's message when changes are requested or on a "
+        "decision"
+    )
+    occurred_at = serializers.DateTimeField()
+
+    def get_actor(self, step: FilingTransition) -> str:
+        # Regulator staff act for the regulator: their names are not the provider's to see.
+        if step.by_regulator:
+            return "regulator"
+        return step.actor.full_name if step.actor is not None else "register"
+
+
+class FilingProblem(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable problem code, the same as the web forms use")
+    detail = serializers.CharField(help_text="What is wrong, in a sentence")
+    pointer = serializers.CharField(
+        help_text="JSON pointer to the field in the filing as GET returns it"
+    )
+
+
+class ValidateOutput(serializers.Serializer):
+    valid = serializers.BooleanField(help_text="true when submitting now would pass the checks")
+    problems = FilingProblem(many=True)
 
 
 class ModelInput(StrictSerializer):
@@ -67,4 +126,4 @@ class ModelOutput(ModelInput):
     etag = serializers.SerializerMethodField()
 
     def get_etag(self, model) -> str:
-        return f'"model-{model.pk}-{model.lock_version}"'
+        return row_etag("model", model)

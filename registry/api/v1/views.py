@@ -6,32 +6,21 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from registry.api.errors import ApiProblem
+from registry.api.conditional import row_etag, row_expected_version
 from registry.api.v1.serializers import DependencyInput, DependencyOutput, ModelInput, ModelOutput
-from registry.api.views import ApiView, IdCursorPagination
+from registry.api.views import ApiView, IdCursorPagination, validated
 from registry.declarations import services
 from registry.declarations.access import access_dependency_for_member, access_model_for_member
 from registry.declarations.models import AIModel
-
-
-def model_etag(model: AIModel) -> str:
-    return f'"model-{model.pk}-{model.lock_version}"'
 
 
 def model_response(model: AIModel, code: int = status.HTTP_200_OK) -> Response:
     model = AIModel.objects.prefetch_related("dependencies__depends_on", "declarations").get(
         pk=model.pk
     )
-    return Response(ModelOutput(model).data, status=code, headers={"ETag": model_etag(model)})
-
-
-def model_expected_version(request, model: AIModel) -> int | None:
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        return None
-    if model_etag(model) not in {tag.strip().removeprefix("W/") for tag in header.split(",")}:
-        raise ApiProblem(412, "stale_edit", "The model has changed since you read it: GET it again")
-    return model.lock_version
+    return Response(
+        ModelOutput(model).data, status=code, headers={"ETag": row_etag("model", model)}
+    )
 
 
 class ModelListApi(ApiView):
@@ -46,17 +35,11 @@ class ModelListApi(ApiView):
 
     @extend_schema(request=ModelInput, responses={201: ModelOutput}, summary="Register a model")
     def post(self, request):
-        values = self.validated(ModelInput, request.data)
+        values = validated(ModelInput, request.data)
         model = services.model_register(
             actor=request.user, provider=request.auth.provider, values=values
         )
         return model_response(model, status.HTTP_201_CREATED)
-
-    @staticmethod
-    def validated(serializer_class, data, partial=False):
-        serializer = serializer_class(data=data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class ModelDetailApi(ApiView):
@@ -76,12 +59,12 @@ class ModelDetailApi(ApiView):
 
     def update(self, request, model_id: int, partial: bool) -> Response:
         model = access_model_for_member(request.user, model_id)
-        values = ModelListApi.validated(ModelInput, request.data, partial=partial)
+        values = validated(ModelInput, request.data, partial=partial)
         updated = services.model_update(
             actor=request.user,
             model=model,
             values=values,
-            expected_lock_version=model_expected_version(request, model),
+            expected_lock_version=row_expected_version(request, "model", model),
         )
         return model_response(updated)
 
@@ -94,7 +77,7 @@ class LineageApi(ApiView):
     )
     def post(self, request, model_id: int):
         model = access_model_for_member(request.user, model_id)
-        values = ModelListApi.validated(DependencyInput, request.data)
+        values = validated(DependencyInput, request.data)
         dependency = services.dependency_add(actor=request.user, model=model, values=values)
         return Response(DependencyOutput(dependency).data, status=status.HTTP_201_CREATED)
 
