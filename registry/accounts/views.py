@@ -33,6 +33,7 @@ from registry.accounts.forms import (
     TwoFactorCodeForm,
 )
 from registry.accounts.models import ApiKey, Invitation
+from registry.accounts.selectors import authenticator_secret, has_authenticator
 from registry.accounts.validation import problems_accepting, problems_with_invitation
 from registry.lib.problems import ProblemsError, add_problems_to_form
 
@@ -105,7 +106,7 @@ def account(request):
     user = request.user
     context = {
         "membership": getattr(user, "membership", None),
-        "has_authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_authenticator": has_authenticator(user),
     }
     return render(request, "accounts/account.html", context)
 
@@ -152,7 +153,7 @@ def two_factor(request):
     """Ask for a code from the authenticator app (or a backup code) before sensitive pages."""
     user = request.user
     next_url = safe_next(request, reverse("accounts:home"))
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if not has_authenticator(user):
         return redirect(reverse("accounts:two-factor-set-up") + "?" + urlencode({"next": next_url}))
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -174,10 +175,7 @@ def two_factor_set_up(request):
     """Add an authenticator app: show its secret as a QR code, then confirm it with a code."""
     user = request.user
     next_url = safe_next(request, reverse("accounts:home"))
-    if (
-        user.is_verified() is False
-        and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    ):
+    if user.is_verified() is False and has_authenticator(user):
         # Replacing a device needs the current one first, or a stolen password would suffice.
         return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": request.path}))
     device = services.two_factor_device_start(user=user)
@@ -202,9 +200,7 @@ def two_factor_set_up(request):
 
 def device_secret_text(device: TOTPDevice) -> str:
     """The secret as base32 in groups of four, for people who type it instead of scanning."""
-    from base64 import b32encode
-
-    secret = b32encode(device.bin_key).decode().rstrip("=")
+    secret = authenticator_secret(device)
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 

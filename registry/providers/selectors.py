@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import model_to_dict
 
 from registry.accounts.models import Invitation, Membership
+from registry.declarations.selectors import provider_models
 from registry.filings.states import OPEN, Status
 from registry.providers.models import InvestmentLink, OwnershipStatement, Provider
 
@@ -24,10 +25,10 @@ def providers_for_regulator(query: str = "") -> QuerySet[Provider]:
     """Every registered provider with its member count, optionally matching a search."""
     providers = Provider.objects.annotate(member_count=Count("memberships"))
     if query:
-        providers = (
-            providers.filter(legal_name__icontains=query)
-            | providers.filter(registration_number__iexact=query)
-            | providers.filter(trading_name__icontains=query)
+        providers = providers.filter(
+            Q(legal_name__icontains=query)
+            | Q(trading_name__icontains=query)
+            | Q(registration_number__iexact=query)
         )
     return providers.order_by("legal_name")
 
@@ -75,7 +76,6 @@ def provider_dashboard(provider: Provider) -> dict[str, Any]:
     Five queries whatever the number of models: models, their current declarations, ownership
     statements, members, invitations.
     """
-    from registry.declarations.selectors import provider_models
 
     models = list(provider_models(provider.pk))
     statements = list(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from base64 import b32encode
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts.models import Membership, User
 from registry.accounts.roles import CASE_OFFICER, DECISION_MAKER, MemberRole
+from registry.accounts.selectors import authenticator_secret
 from registry.accounts.services import backup_codes_replace
 from registry.declarations.models import AIModel
 from registry.declarations.services import (
@@ -125,7 +125,7 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-        secret = b32encode(device.bin_key).decode().rstrip("=")
+        secret = authenticator_secret(device)
         return secret, backup_codes_replace(user=user)
 
     def regulator(self, email: str, name: str, group: str) -> tuple[str, list[str]]:
