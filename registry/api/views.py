@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions, serializers
+from rest_framework.fields import SkipField, empty, get_error_detail
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils import html
 from rest_framework.views import APIView
 
 from registry.api import idempotency
@@ -70,23 +75,84 @@ class IdCursorPagination(CursorPagination):
 
 
 class StrictSerializer(serializers.Serializer):
-    """A serializer that refuses fields it does not know, rather than silently dropping them."""
+    """A serializer that refuses fields it does not know, rather than silently dropping them.
+
+    Its reading of a JSON object is DRF's, field by field, with two shortcuts that make a bulk
+    body of 10,000 sources several times quicker to read: the fields are listed once, and an
+    optional field left out is passed over without raising DRF's `SkipField` for it.
+    """
+
+    @cached_property
+    def writable_fields(self) -> list[serializers.Field]:
+        return list(self._writable_fields)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            serializers.ErrorDetail(
-                                "This field is not part of the API", code="unknown_field"
-                            )
-                        ]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+            refuse_unknown_fields(data, self.fields)
+        if not isinstance(data, Mapping) or html.is_html_input(data):
+            return super().to_internal_value(data)
+        validated: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        for field in self.writable_fields:
+            name = str(field.field_name)
+            primitive = data.get(name, empty)
+            if primitive is empty and not field.required and field.default is empty:
+                continue  # DRF would skip it too, through SkipField
+            try:
+                value = field.run_validation(primitive)
+                check = getattr(self, "validate_" + name, None)
+                if check is not None:
+                    value = check(value)
+            except serializers.ValidationError as error:
+                errors[name] = error.detail
+            except DjangoValidationError as error:
+                errors[name] = get_error_detail(error)
+            except SkipField:
+                pass
+            else:
+                self.set_value(validated, field.source_attrs, value)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return validated
+
+
+def refuse_unknown_fields(data: dict, fields: Mapping[str, serializers.Field]) -> None:
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise serializers.ValidationError(
+            {
+                name: [
+                    serializers.ErrorDetail(
+                        "This field is not part of the API", code="unknown_field"
+                    )
+                ]
+                for name in unknown
+            }
+        )
+
+
+class RowSerializer(serializers.Serializer):
+    """A serializer for a flat row, whose fields each read one attribute of the same name.
+
+    It gives what DRF's own `to_representation` gives, field by field, without its general
+    attribute lookup, which dominates the time to write out thousands of rows.
+    """
+
+    @cached_property
+    def readable_fields(self) -> list[serializers.Field]:
+        return list(self._readable_fields)
+
+    def to_representation(self, instance):
+        representation = {}
+        for field in self.readable_fields:
+            if field.source == "*":  # a method field: it reads the whole row
+                representation[field.field_name] = field.to_representation(instance)
+                continue
+            value = getattr(instance, str(field.source))
+            representation[field.field_name] = (
+                None if value is None else field.to_representation(value)
+            )
+        return representation
 
 
 @csrf_exempt  # it changes nothing, and a write to a wrong address deserves the same answer

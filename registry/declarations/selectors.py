@@ -77,7 +77,8 @@ def declaration_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
         },
         "version": declaration.version,
         **model_to_dict(declaration, fields=GENERAL_FIELDS + STATEMENT_FIELDS),
-        "sources": [row_data(s, SOURCE_FIELDS) for s in declaration.sources.order_by("id")],
+        # Values, not model instances: a declaration may hold 10,000 sources.
+        "sources": list(declaration.sources.order_by("id").values("id", *SOURCE_FIELDS)),
         "supply_chain": [
             row_data(p, PARTY_FIELDS) for p in declaration.supply_chain.order_by("id")
         ],

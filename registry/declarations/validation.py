@@ -430,6 +430,10 @@ SOURCE_CHOICES = [
     ("personal_data", choices.YesNoUnknown.values, "personal_data_invalid"),
     ("ip_status", choices.IpStatus.values, "ip_status_invalid"),
 ]
+# Enum `.values` builds a new list on every read; rules run for each of thousands of rows.
+MODALITIES = frozenset(choices.Modality.values)
+PROCESSING = frozenset(choices.Processing.values)
+ANSWERS = frozenset(choices.YesNoUnknown.values)
 SOURCE_DATES = ["collection_start", "collection_end", "first_used_on"]
 SOURCE_YES_NO = [
     "collection_ongoing",
@@ -456,10 +460,8 @@ def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
     problems += yes_or_no(values, SOURCE_YES_NO, prefix)
     for field, allowed, code in SOURCE_CHOICES:
         problems += one_of(values, field, allowed, code, prefix)
-    problems += each_in(values, "modalities", choices.Modality.values, "modality_invalid", prefix)
-    problems += each_in(
-        values, "processing", choices.Processing.values, "processing_invalid", prefix
-    )
+    problems += each_in(values, "modalities", MODALITIES, "modality_invalid", prefix)
+    problems += each_in(values, "processing", PROCESSING, "processing_invalid", prefix)
     problems += [
         problem("language_invalid", f"{prefix}languages", value=code)
         for code in items(values.get("languages"))
@@ -571,7 +573,8 @@ def validate_generators(values: Mapping, prefix: str) -> list[Problem]:
         generator = generator if isinstance(generator, Mapping) else {}
         if blank(str(generator.get("name") or "").strip()):
             problems.append(problem("generator_name_required", field + ".name"))
-        if generator.get("terms_permit_training") not in choices.YesNoUnknown.values:
+        terms = generator.get("terms_permit_training")
+        if not (isinstance(terms, str) and terms in ANSWERS):
             problems.append(problem("generator_terms_invalid", field + ".terms_permit_training"))
     return problems
 

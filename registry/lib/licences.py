@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from license_expression import ExpressionError, ExpressionParseError, get_spdx_licensing
 
@@ -19,20 +19,42 @@ def licensing():
 
 def licence_error(value: str) -> str | None:
     """Why an expression is not valid SPDX (custom `LicenseRef-…` ids allowed), or None."""
-    try:
-        expression = licensing().parse(value, validate=False, strict=True)
-    except (ExpressionError, ExpressionParseError, ValueError, TypeError, AttributeError) as error:
-        return str(error) or "not a licence expression"
-    if expression is None:
-        return "empty expression"
-    unknown = [
-        key for key in licensing().unknown_license_keys(expression) if not LICENCE_REF.match(key)
-    ]
-    if unknown:
-        return "unknown licence " + ", ".join(sorted(unknown))
-    return None
+    if not isinstance(value, str):
+        return "not a licence expression"
+    return checked_licence(value)[0]
 
 
 def normalise_licence(value: str) -> str:
     """The canonical spelling of a valid expression (`mit` becomes `MIT`)."""
-    return str(licensing().parse(value, validate=False, strict=True))
+    canonical = checked_licence(value)[1]
+    if canonical is None:
+        raise ValueError(f"not a valid licence expression: {value!r}")
+    return canonical
+
+
+def checked_licence(value: str) -> tuple[str | None, str | None]:
+    """(why the expression is invalid or None, its canonical spelling or None)."""
+    if len(value) > REMEMBERED_LENGTH:
+        return parsed_licence(value)
+    return remembered_licence(value)
+
+
+def parsed_licence(value: str) -> tuple[str | None, str | None]:
+    try:
+        expression = licensing().parse(value, validate=False, strict=True)
+    except (ExpressionError, ExpressionParseError, ValueError, TypeError, AttributeError) as error:
+        return str(error) or "not a licence expression", None
+    if expression is None:
+        return "empty expression", None
+    unknown = [
+        key for key in licensing().unknown_license_keys(expression) if not LICENCE_REF.match(key)
+    ]
+    if unknown:
+        return "unknown licence " + ", ".join(sorted(unknown)), None
+    return None, str(expression)
+
+
+# A bulk upload repeats a handful of licences thousands of times, and each is read when cleaned,
+# validated and submitted: parse each spelling once. Only short ones, so the cache stays small.
+REMEMBERED_LENGTH = 200
+remembered_licence = lru_cache(maxsize=4096)(parsed_licence)
