@@ -147,6 +147,8 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "AI Provenance Register"
+# Administrators see that a person has a second factor, never its secret or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Email: console by default; EMAIL_URL (e.g. smtp+tls://user:pass@host:587) for a real server.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -173,6 +175,12 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- The statutory clock: a submitted filing is due a decision this many days after submission
+# (the clock stops while changes are requested); and an accepted declaration older than this
+# many months is due to be declared again.
+REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
+REDECLARATION_MONTHS = env.int("REDECLARATION_MONTHS", default=12)
 
 # --- Uploads: the largest file accepted of each kind, in bytes.
 SOURCES_UPLOAD_MAX_BYTES = env.int("SOURCES_UPLOAD_MAX_BYTES", default=20 * 2**20)

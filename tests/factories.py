@@ -305,3 +305,12 @@ def complete_ownership_statement(provider=None, links=2, **fields) -> OwnershipS
             votes_percent=share,
         )
     return statement
+
+
+def raise_finding(filing, actor, field: str = "signatory_name", message: str = "Check this"):
+    """A regulator's finding on a filing under review: needed before changes are requested."""
+    from registry.review.models import Case
+    from registry.review.services import finding_add
+
+    case = Case.objects.get(filing_kind=filing.kind, filing_id=filing.pk)
+    return finding_add(actor=actor, case=case, field=field, message=message)

@@ -73,6 +73,7 @@ DECLARATION: FilingSpec[ProvenanceDeclaration] = FilingSpec(
     problems=validation.validate_declaration,
     previous_accepted=previous_accepted,
     on_accept=assign_model_number,
+    subject=lambda declaration: f"{declaration.model.name} {declaration.model.version}",
 )
 
 

@@ -35,6 +35,8 @@ class FilingSpec(Generic[F]):
     previous_accepted: Callable[[F], F | None]
     # Anything else acceptance does, inside the same transaction (e.g. assign a MOD- number).
     on_accept: Callable[[F, User | None], None] = lambda filing, actor: None
+    # What the filing is about, as the regulator's queue names it.
+    subject: Callable[[F], str] = str
 
 
 def empty_as_stored(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,16 +234,22 @@ def filing_transition(
 ) -> F:
     """Move a filing through the lifecycle.
 
-    1. Lock the filing; check who may act, from which status, with a reason where one is needed.
+    1. Lock the filing; check who may act, from which status, with a reason where one is needed,
+       and the review's own rules (findings before changes are requested; four eyes).
     2. On submit: refuse a stale form, run the submit gate, and freeze the snapshot.
     3. On accept: supersede the previously accepted version first.
     4. Save the new status, and record the transition and the audit event.
+    5. Bring the regulator's case up to date: open it, run its clock, raise its risk flags.
     """
+    # The review builds on the lifecycle, so it is imported here rather than at the top.
+    from registry.review.services import case_follow, case_problems
+
     filing = lock(spec, filing_id)
     raise_if_any(problems_transition(spec, filing, action, actor, reason))
     if expected_lock_version is not None and expected_lock_version != filing.lock_version:
         raise ProblemsError([filing_problem("stale_edit")])
-    now = timezone.now()
+    raise_if_any(case_problems(spec.kind, filing, action, actor))
+    now, data = timezone.now(), None
     if action == "submit" and actor is not None:  # may_take lets only a provider's editor submit
         data = spec.data(filing)
         raise_if_any(spec.problems(data))
@@ -278,5 +286,14 @@ def filing_transition(
         before=before,
         after={"status": filing.status},
         reason=reason.strip(),
+    )
+    case_follow(
+        kind=spec.kind,
+        filing=filing,
+        provider_id=spec.provider_id(filing),
+        subject=spec.subject(filing),
+        action=action,
+        now=now,
+        data=data,
     )
     return filing

@@ -4,7 +4,8 @@ Everything these functions return is public. Regulator-only values (exact traini
 and source sizes, confidentiality reasons, red-team reports and their hashes, investors' exact
 holdings, NSI references) never leave this module: sources, parties and attestations are read with
 `.values()` of their public columns only, a confidential source's name, owner, URL and description
-are not even selected, and investors' exact holdings are read only to put them in bands.
+are not even selected, and investors' exact holdings are read only to put them in bands and to
+decide the public risk alerts, whose messages never give them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from registry.providers.models import (
     StateAffiliation,
     ownership_band,
 )
+from registry.review import risks
 
 # A source's public answers, as the label lists them (never its exact sizes).
 PUBLIC_SOURCE_FIELDS = [
@@ -139,8 +141,9 @@ INVESTOR_FIELDS = [
     "ceased_on",
     "nsi_notified",
 ]
-# Foreign investors together holding more than this share or vote control the provider.
-CONTROL_THRESHOLD = Decimal(50)
+# What the risk rules read of an investor: its public answers and its exact holdings, which
+# only decide the flags and never appear in them.
+RISK_LINK_FIELDS = [*INVESTOR_FIELDS, "share_percent", "votes_percent"]
 ANSWERS = YesNoUnknown.values
 
 
@@ -278,8 +281,8 @@ def filter_by_ownership(
             foreign_shares=foreign_total("share_percent", provider_ref),
             foreign_votes=foreign_total("votes_percent", provider_ref),
         )
-        controlled = Q(foreign_shares__gt=CONTROL_THRESHOLD) | Q(
-            foreign_votes__gt=CONTROL_THRESHOLD
+        controlled = Q(foreign_shares__gt=risks.CONTROL_THRESHOLD) | Q(
+            foreign_votes__gt=risks.CONTROL_THRESHOLD
         )
         queryset = queryset.filter(controlled) if foreign_control else queryset.exclude(controlled)
     if state_affiliated is not None:
@@ -320,7 +323,7 @@ def ownership_summary(
     current = [link for link in links if link.ceased_on is None]
     foreign = [link for link in current if link.is_foreign]
     shares, votes = holding(foreign, "share_percent"), holding(foreign, "votes_percent")
-    foreign_control = shares > CONTROL_THRESHOLD or votes > CONTROL_THRESHOLD
+    foreign_control = shares > risks.CONTROL_THRESHOLD or votes > risks.CONTROL_THRESHOLD
     affiliated = [link for link in current if link.state_affiliation != StateAffiliation.NONE]
     return {
         "statement_version": statement.version,
@@ -453,6 +456,11 @@ def tombstone_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     }
 
 
+# A source is withheld from the public when it claims confidentiality and the regulator did not
+# refuse the claim (every claim is decided before a declaration is accepted).
+WITHHELD = Q(confidential=True) & ~Q(confidentiality_ruling__accepted=False)
+
+
 def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     """The nutritional label of one published declaration (DESIGN §4), as plain data.
 
@@ -460,19 +468,15 @@ def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     provider): the public sources, the confidential ones (counted only), the supply chain, the
     attestations, the published versions, the accepted ownership statement and its investors.
     """
+    sources = DataSource.objects.filter(declaration=declaration).order_by("id")
     public = list(
-        DataSource.objects.filter(declaration=declaration, confidential=False)
-        .order_by("id")
-        .values(*PUBLIC_SOURCE_FIELDS, *CRAWL_FIELDS, "generator_models")
+        sources.exclude(WITHHELD).values(*PUBLIC_SOURCE_FIELDS, *CRAWL_FIELDS, "generator_models")
     )
-    confidential = list(
-        DataSource.objects.filter(declaration=declaration, confidential=True)
-        .order_by("id")
-        .values(*COUNTED_FIELDS)
-    )
+    confidential = list(sources.filter(WITHHELD).values(*COUNTED_FIELDS))
     counted = public + confidential
     model = declaration.model
     statement, links = accepted_ownership(model.provider_id)
+    chain, red_team = supply_chain(declaration), red_teaming(declaration)
     return {
         "kind": "label",
         "model": {field: getattr(model, field) for field in MODEL_FIELDS},
@@ -501,12 +505,40 @@ def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
             "share_percent": share(confidential),
         },
         "ownership": ownership_summary(statement, links),
-        "supply_chain": supply_chain(declaration),
-        "red_teaming": red_teaming(declaration),
+        "supply_chain": chain,
+        "red_teaming": red_team,
         "versions": versions(model.pk),
-        # The public alerts come from the risk rules, which arrive with the regulator console.
-        "public_alerts": [],
+        "public_alerts": alerts(public, confidential, chain, red_team, links),
     }
+
+
+def alerts(
+    public: list[dict[str, Any]],
+    confidential: list[dict[str, Any]],
+    chain: dict[str, Any],
+    red_team: dict[str, Any],
+    links: list[InvestmentLink],
+) -> list[dict[str, Any]]:
+    """The public flags of the risk rules, read from the rows the label has already loaded.
+
+    Confidential sources go in unnamed, so no flag could name them. The red-team rules read only
+    the latest attestation, which `red_teaming` has already picked the way the rules do.
+    """
+    declaration = {
+        "sources": [source | {"confidential": False} for source in public]
+        + [source | {"confidential": True} for source in confidential],
+        "supply_chain": chain["parties"],
+        "red_team_attestations": [red_team["latest"]] if red_team["latest"] else [],
+    }
+    ownership = {
+        "links": [{field: getattr(link, field) for field in RISK_LINK_FIELDS} for link in links]
+    }
+    flags = risks.declaration_flags(declaration, timezone.localdate())
+    flags += risks.ownership_flags(ownership)
+    return [
+        {"code": flag.code, "severity": flag.severity, "explanation": flag.message}
+        for flag in risks.public_alerts(flags)
+    ]
 
 
 def local_date(moment: datetime | None):

@@ -141,6 +141,7 @@ OWNERSHIP: FilingSpec[OwnershipStatement] = FilingSpec(
     data=selectors.ownership_data,
     problems=validate_ownership,
     previous_accepted=previous_accepted_statement,
+    subject=lambda statement: statement.provider.legal_name,
 )
 
 

@@ -14,7 +14,7 @@ from registry.filings.states import Status
 from registry.providers.models import InvestmentLink, OwnershipStatement
 from registry.providers.services import ownership_transition
 from tests.api.base import ApiTestCase
-from tests.factories import complete_ownership_statement
+from tests.factories import complete_ownership_statement, raise_finding
 from tests.labels import accept_ownership
 
 BASE = "/api/v1/ownership-statements/"
@@ -325,6 +325,7 @@ class ChangeTests(OwnershipApiTestCase):
         statement = self.draft()
         ownership_transition(actor=self.alice, statement=statement, action="submit")
         ownership_transition(actor=self.olivia, statement=statement, action="start_review")
+        raise_finding(statement, self.olivia)
         ownership_transition(
             actor=self.olivia, statement=statement, action="request_changes", reason="Add more"
         )
@@ -372,6 +373,7 @@ class LifecycleTests(OwnershipApiTestCase):
         snapshot = FilingSnapshot.objects.get(filing_kind="ownership", filing_id=statement.pk)
         self.assertEqual(body["snapshot"]["sha256"], snapshot.sha256)
         ownership_transition(actor=self.olivia, statement=statement, action="start_review")
+        raise_finding(statement, self.olivia)
         ownership_transition(
             actor=self.olivia,
             statement=statement,
@@ -437,7 +439,8 @@ class QueryCountTests(OwnershipApiTestCase):
     #  5. its links
     #  6. the latest snapshot
     #  7. the history with its actors
-    READ = 7
+    #  8-9. the regulator's sent findings, and its messages (once submitted)
+    READ = 9
     # 1-2 the key, 3 the page of statements
     LIST = 3
     # 1-2 the key, 3-4 membership and statement, 5 the page of links
@@ -445,8 +448,10 @@ class QueryCountTests(OwnershipApiTestCase):
 
     def test_the_same_queries_for_few_and_many(self):
         small = accept_ownership(self, self.draft(links=2))
+        large = self.draft(links=60)
+        ownership_transition(actor=self.alice, statement=large, action="submit")
         self.call("GET", BASE)  # the key's last use is recorded once, not on every request
-        for statement, count in ((small, 2), (self.draft(links=60), 60)):
+        for statement, count in ((small, 2), (large, 60)):
             with self.subTest(links=count):
                 with self.assertNumQueries(self.READ):
                     self.assertEqual(len(self.call("GET", url(statement)).json()["links"]), count)

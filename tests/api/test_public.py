@@ -187,7 +187,15 @@ class LabelTests(PublicApiTestCase):
         self.assertEqual(label["model"]["registration_number"], number)
         self.assertEqual(label["composition"][0]["share_percent"], "33.334")
         self.assertEqual(label["ownership"]["foreign_control"], True)
-        self.assertEqual(label["public_alerts"], [])
+        self.assertIn(
+            {
+                "code": "foreign_control",
+                "severity": "high",
+                "explanation": "Foreign investors together hold more than 50% of the shares "
+                "and of the votes",
+            },
+            label["public_alerts"],
+        )
 
     def test_a_withdrawn_model_is_a_tombstone_and_its_version_stays_readable(self):
         number = self.number(self.retired)

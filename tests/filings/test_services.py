@@ -45,6 +45,7 @@ from tests.factories import (
     ProvenanceDeclarationFactory,
     UserFactory,
     complete_declaration,
+    raise_finding,
 )
 
 # Who takes each action when the test is about something else.
@@ -311,6 +312,7 @@ class SubmitTests(FilingTestCase):
         self.move(declaration, "submit")
         first = self.snapshot(declaration)
         self.move(declaration, "start_review")
+        raise_finding(declaration, self.olivia)
         self.move(declaration, "request_changes", reason="Say where Source 2 came from")
         source = declaration.sources.get(name="Source 2")
         source_save(
@@ -624,6 +626,7 @@ class FilingRecordTests(FilingTestCase):
         declaration = self.declaration(Status.DRAFT)
         for action in ("submit", "start_review"):
             self.move(declaration, action)
+        raise_finding(declaration, self.olivia)
         self.move(declaration, "request_changes", reason="More detail")
         history = list(filing_history("declaration", declaration.pk))
         self.assertEqual(

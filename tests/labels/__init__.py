@@ -13,6 +13,8 @@ from registry.declarations.services import (
 )
 from registry.providers.models import OwnershipStatement
 from registry.providers.services import ownership_transition
+from registry.review.models import Case
+from registry.review.services import confidentiality_rule
 from tests.factories import (
     SIGNATURE,
     AIModelFactory,
@@ -22,12 +24,24 @@ from tests.factories import (
 )
 
 
-def publish(case, declaration: ProvenanceDeclaration, submitter=None) -> ProvenanceDeclaration:
-    """Submit (alice, unless someone else), take into review (olivia) and accept (diana)."""
+def publish(
+    case, declaration: ProvenanceDeclaration, submitter=None, refused=()
+) -> ProvenanceDeclaration:
+    """Submit (alice, unless someone else), take into review (olivia), rule on confidentiality
+    claims (accepted, but for the sources named in `refused`) and accept (diana)."""
     declaration_submit(
         actor=submitter or case.alice, declaration=declaration, expected_lock_version=None
     )
     declaration_decide(actor=case.olivia, declaration=declaration, action="start_review")
+    review = Case.objects.get(filing_kind="declaration", filing_id=declaration.pk)
+    for source in declaration.sources.filter(confidential=True):
+        confidentiality_rule(
+            actor=case.olivia,
+            case=review,
+            source=source,
+            accepted=source.name not in refused,
+            reason="Refused: already public" if source.name in refused else "Sensitive",
+        )
     declaration_decide(
         actor=case.diana, declaration=declaration, action="accept", reason="Complete"
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
+from django.utils import timezone
 
 from registry.api.v1.public import PublicLabel
 from registry.declarations.models import (
@@ -16,11 +17,14 @@ from registry.declarations.models import (
     DataSource,
     ProvenanceDeclaration,
     RedTeamAttestation,
+    SupplyChainParty,
 )
 from registry.declarations.services import declaration_decide, declaration_start
 from registry.filings.states import Status
 from registry.labels import selectors
 from registry.providers.models import InvestmentLink
+from registry.providers.selectors import ownership_data
+from registry.review import risks
 from tests.base import PersonaTestCase
 from tests.factories import (
     AIModelFactory,
@@ -126,7 +130,6 @@ class LabelContentTests(PersonaTestCase):
         self.assertEqual(label["accepted_on"], self.declaration.decided_at.date())
         self.assertEqual(label["submitted_on"], self.declaration.submitted_at.date())
         self.assertEqual((label["withdrawn"], label["withdrawal"]), (False, None))
-        self.assertEqual(label["public_alerts"], [])
 
     def test_training_data_shows_bands_languages_and_dates(self):
         self.assertEqual(
@@ -196,6 +199,18 @@ class LabelContentTests(PersonaTestCase):
                 "countries": ["GB"],
             },
         )
+
+    def test_a_refused_confidentiality_claim_leaves_the_source_public(self):
+        model = AIModelFactory(provider=self.acme)
+        declaration = complete_declaration(model=model, sources=3)
+        DataSource.objects.filter(declaration=declaration, name="Source 2").update(
+            confidential=True, confidentiality_reason="We would rather not say"
+        )
+        label = label_for(publish(self, declaration, refused={"Source 2"}))
+        self.assertEqual(
+            [s["name"] for s in label["sources"]], ["Source 1", "Source 2", "Source 3"]
+        )
+        self.assertEqual(label["confidential_sources"]["count"], 0)
 
     def test_summaries_count_every_source(self):
         label = self.label
@@ -383,6 +398,89 @@ class VersionTests(PersonaTestCase):
         self.assertIsNone(selectors.label_declaration("MOD-999999"))
 
 
+class LabelAlertTests(PersonaTestCase):
+    """The label's alerts are the public flags of the risk rules on its declaration and on the
+    provider's accepted ownership statement, and nothing regulator-only."""
+
+    def red_teamed(self, declaration: ProvenanceDeclaration, days_ago: int, **changes) -> date:
+        performed_on = timezone.localdate() - timedelta(days=days_ago)
+        RedTeamAttestation.objects.filter(declaration=declaration).update(
+            performed_on=performed_on, **changes
+        )
+        return performed_on
+
+    def test_a_label_without_risks_has_no_alerts(self):
+        declaration = published_model(self, name="Careful")
+        self.red_teamed(declaration, days_ago=365)
+        accepted_ownership(self, links=[GB_FOUNDERS, US_FUND])
+        self.assertEqual(label_for(declaration)["public_alerts"], [])
+
+    def test_alerts_from_the_declaration_and_the_ownership_most_severe_first(self):
+        declaration = published_model(self, name="Risky", sources=4)
+        crawl, _, hidden = declaration.sources.order_by("id")[1:]
+        DataSource.objects.filter(pk=crawl.pk).update(robots_txt_respected=False)
+        DataSource.objects.filter(pk=hidden.pk).update(
+            name="Hidden archive",
+            confidential=True,
+            confidentiality_reason="Terms",
+            personal_data="unknown",
+        )
+        # A regulator-only flag: it must not reach the label.
+        SupplyChainParty.objects.filter(declaration=declaration).update(role="api_aggregator")
+        performed_on = self.red_teamed(declaration, days_ago=10, outcome="findings_open")
+        accepted_ownership(self, links=[US_FUND, CN_STATE, GB_FOUNDERS])
+        label = label_for(declaration)
+        self.assertEqual(
+            label["public_alerts"],
+            [
+                {
+                    "code": "crawl_without_opt_out",
+                    "severity": "high",
+                    "explanation": "Crawled without respecting opt-outs: Source 2 (robots.txt)",
+                },
+                {
+                    "code": "foreign_control",
+                    "severity": "high",
+                    "explanation": "Foreign investors together hold more than 50% of the shares",
+                },
+                {
+                    "code": "foreign_state_control",
+                    "severity": "high",
+                    "explanation": (
+                        "State-affiliated foreign investors with control or influence: "
+                        "Eastern Capital Co (CN, state-owned: significant influence)"
+                    ),
+                },
+                {
+                    "code": "personal_data_unknown",
+                    "severity": "medium",
+                    "explanation": (
+                        "Not known whether these sources hold personal data: 1 confidential source"
+                    ),
+                },
+                {
+                    "code": "red_team_open_findings",
+                    "severity": "medium",
+                    "explanation": (
+                        f"The latest red-teaming on {performed_on.isoformat()} left findings open"
+                    ),
+                },
+            ],
+        )
+        self.assertEqual(PublicLabel(label).data["public_alerts"], label["public_alerts"])
+
+    def test_only_public_rules_ever_reach_the_label(self):
+        declaration = published_model(self, name="Odd shares")
+        self.red_teamed(declaration, days_ago=400)
+        DataSource.objects.filter(declaration=declaration, name="Source 1").update(
+            share_percent=Decimal("50")
+        )
+        SupplyChainParty.objects.filter(declaration=declaration).update(role="api_aggregator")
+        alerts = label_for(declaration)["public_alerts"]
+        self.assertEqual([alert["code"] for alert in alerts], ["red_team_overdue"])
+        self.assertTrue(all(risks.RULES[alert["code"]].public for alert in alerts))
+
+
 class RegisterTests(PersonaTestCase):
     def test_only_models_with_a_published_declaration_are_registered(self):
         accepted = published_model(self, name="Accepted").model
@@ -414,7 +512,7 @@ class RegisterTests(PersonaTestCase):
 
 
 class ForeignControlTests(PersonaTestCase):
-    """The database's filter and the label's summary agree on what foreign control is."""
+    """The database's filter, the label's summary and the risk rule agree on foreign control."""
 
     CASES = {
         "exactly half is not control": ([{"country": "US", "share_percent": 50}], False),
@@ -449,6 +547,8 @@ class ForeignControlTests(PersonaTestCase):
                     statement, list(InvestmentLink.objects.filter(statement=statement))
                 )
                 self.assertIs(summary["foreign_control"], controlled)
+                flags = risks.ownership_flags(ownership_data(statement))
+                self.assertIs("foreign_control" in [flag.code for flag in flags], controlled)
                 found = selectors.filter_by_ownership(
                     selectors.public_providers(), "pk", foreign_control=True, state_affiliated=None
                 ).filter(pk=provider.pk)
@@ -660,6 +760,17 @@ class LeakTests(PersonaTestCase):
         self.assertEqual(label["confidential_sources"]["count"], 3)
         self.assertEqual(label["crawling"]["robots_txt"], {"yes": 1, "no": 1, "unknown": 0})
         self.assertEqual(label["synthetic"]["generator_terms"], {"yes": 1, "no": 1, "unknown": 0})
+        # The confidential crawl and synthetic source raise public alerts, counted, not named.
+        alerts = {alert["code"]: alert["explanation"] for alert in label["public_alerts"]}
+        self.assertEqual(
+            alerts["crawl_without_opt_out"],
+            "Crawled without respecting opt-outs: 1 confidential source",
+        )
+        self.assertEqual(
+            alerts["generator_terms"],
+            "Synthetic data from models whose terms forbid training or are unknown: "
+            "1 confidential source",
+        )
 
     def test_no_sentinel_appears_in_any_public_response(self):
         for where, text in self.public_texts().items():

@@ -35,6 +35,7 @@ from tests.factories import (
     InvestmentLinkFactory,
     OwnershipStatementFactory,
     complete_ownership_statement,
+    raise_finding,
 )
 from tests.providers.test_ownership_validation import VALID_LINK
 
@@ -353,6 +354,7 @@ class LifecycleTests(OwnershipTestCase):
         first = self.statement()
         self.move(first, "submit", self.bob)
         self.move(first, "start_review", self.olivia)
+        raise_finding(first, self.olivia)
         self.move(first, "request_changes", self.olivia, reason="Name the fund's general partner")
         ownership_sign(
             actor=self.alice,

@@ -19,6 +19,7 @@ from registry.providers.models import InvestmentLink, OwnershipStatement
 from registry.providers.validation import MESSAGES
 from registry.providers.views import NOT_WITHDRAWABLE
 from tests.base import PersonaTestCase
+from tests.factories import raise_finding
 
 # What a service takes for one investor; tests override what they assert on.
 LINK = {
@@ -102,6 +103,7 @@ def withdrawn_statement(case) -> OwnershipStatement:
 def changes_requested_statement(case) -> OwnershipStatement:
     statement = submitted_statement(case)
     services.ownership_transition(actor=case.olivia, statement=statement, action="start_review")
+    raise_finding(statement, case.olivia)
     return services.ownership_transition(
         actor=case.olivia,
         statement=statement,

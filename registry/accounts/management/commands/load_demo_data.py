@@ -31,11 +31,18 @@ from registry.declarations.services import (
 from registry.filings.services import filing_transition
 from registry.providers.models import Provider
 from registry.providers.services import (
+    OWNERSHIP,
     link_save,
     ownership_sign,
     ownership_start,
-    ownership_transition,
     provider_register,
+)
+from registry.review.models import Case
+from registry.review.services import (
+    confidentiality_rule,
+    finding_add,
+    latest_submission,
+    snapshot_data,
 )
 
 DEMO_PASSWORD = "demo-register-2026"  # noqa: S105 (printed for the demo; refused outside DEBUG)
@@ -495,9 +502,7 @@ def filings_load(providers: list[Provider]) -> None:
     if not acme.ownership_statements.exists():
         statement = demo_ownership(acme, ALICE, ACME_INVESTORS, signed=True)
         for action, email, reason in ACCEPT:
-            ownership_transition(
-                actor=person(email), statement=statement, action=action, reason=reason
-            )
+            demo_move(OWNERSHIP, statement, action, email, reason)
     if not nordlicht.ownership_statements.exists():
         demo_ownership(nordlicht, CHARLIE, NORDLICHT_INVESTORS, signed=False)
 
@@ -554,13 +559,7 @@ def demo_model(provider, owner, name, version, details, moves) -> None:
         attestation_save(actor=actor, declaration=declaration, values=red_teaming(attestation))
     sign(declaration, actor)
     for action, email, reason in moves:
-        filing_transition(
-            spec=DECLARATION,
-            filing_id=declaration.pk,
-            action=action,
-            actor=person(email),
-            reason=reason,
-        )
+        demo_move(DECLARATION, declaration, action, email, reason)
 
 
 def red_teaming(attestation: dict) -> dict:
@@ -579,6 +578,34 @@ def sign(declaration, actor) -> None:
         role="Chief Executive" if actor.email != BOB else "Head of Data Governance",
         expected_lock_version=declaration.lock_version,
     )
+
+
+def demo_move(spec, filing, action: str, email: str, reason: str) -> None:
+    """Take one move, as the regulator would: a finding before asking for changes, and a
+    decision on each confidentiality claim before accepting."""
+    actor = person(email)
+    case = Case.objects.filter(filing_kind=spec.kind, filing_id=filing.pk).first()
+    if action == "request_changes" and case is not None:
+        finding_add(actor=actor, case=case, field=finding_field(case), message=reason)
+    if action == "accept" and case is not None and spec.kind == "declaration":
+        for source in filing.sources.filter(confidential=True):
+            confidentiality_rule(
+                actor=person(OLIVIA),
+                case=case,
+                source=source,
+                accepted=True,
+                reason="Naming the customers would disclose commercially sensitive information.",
+            )
+    filing_transition(spec=spec, filing_id=filing.pk, action=action, actor=actor, reason=reason)
+
+
+def finding_field(case: Case) -> str:
+    """The demo's finding is on the first synthetic source's generators, where there is one."""
+    data = snapshot_data(latest_submission(case))
+    for index, source in enumerate(data.get("sources", [])):
+        if source["category"] == "synthetic":
+            return f"sources.{index}.generator_models"
+    return "signatory_name"
 
 
 def atlas_amendment(atlas: AIModel) -> None:
@@ -619,13 +646,7 @@ def atlas_amendment(atlas: AIModel) -> None:
     )
     sign(declaration, bob)
     for action, email, reason in ACCEPT:
-        filing_transition(
-            spec=DECLARATION,
-            filing_id=declaration.pk,
-            action=action,
-            actor=person(email),
-            reason=reason,
-        )
+        demo_move(DECLARATION, declaration, action, email, reason)
 
 
 def demo_ownership(provider, owner, investors, *, signed: bool):
