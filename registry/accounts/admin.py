@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as OtpStaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.accounts.models import Invitation, Membership, User
+from registry.accounts.models import ApiKey, Invitation, Membership, User
 from registry.accounts.roles import REGULATOR_GROUPS
 from registry.accounts.validation import problems_becoming_regulator, problems_joining_provider
-from registry.audit.admin_mixins import AuditedAdminMixin
+from registry.audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
 class OneSideOnlyMixin(forms.ModelForm):
@@ -91,26 +97,97 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "provider", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "provider__legal_name", "provider__registration_number"]
+    date_hierarchy = "joined_at"
+    list_select_related = ["user", "provider"]
     autocomplete_fields = ["user", "provider"]
 
 
+# Everything but the token's hash.
+INVITATION_FIELDS = (
+    "provider",
+    "email",
+    "role",
+    "invited_by",
+    "created_at",
+    "expires_at",
+    "accepted_at",
+    "accepted_by",
+    "revoked_at",
+)
+
+
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: owners invite and revoke through their pages; the token's hash is never shown."""
+
     list_display = [
         "email",
         "provider",
         "role",
+        "invited_by",
         "created_at",
         "expires_at",
         "accepted_at",
         "revoked_at",
     ]
-    list_filter = ["role"]
-    search_fields = ["email", "provider__legal_name"]
-    readonly_fields = [f.name for f in Invitation._meta.fields]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), "expires_at"]
+    search_fields = ["email", "provider__legal_name", "provider__registration_number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["provider", "invited_by"]
+    fields = readonly_fields = INVITATION_FIELDS
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+# Everything but the key's hash.
+API_KEY_FIELDS = (
+    "provider",
+    "name",
+    "prefix",
+    "scope",
+    "created_by",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+    "revoked_by",
+)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: providers create and revoke keys through their pages; the hash is never shown."""
+
+    list_display = [
+        "name",
+        "prefix",
+        "provider",
+        "scope",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter), "last_used_at"]
+    search_fields = ["name", "prefix", "provider__legal_name", "provider__registration_number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["provider", "created_by"]
+    fields = readonly_fields = API_KEY_FIELDS
+
+
+# Regulator roles are groups, and second factors guard the admin: changes to either are audited.
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(AuditedAdminMixin, OtpTOTPDeviceAdmin):
+    list_select_related = ["user"]
+
+
+@admin.register(StaticDevice)
+class StaticDeviceAdmin(AuditedAdminMixin, OtpStaticDeviceAdmin):
+    list_select_related = ["user"]

@@ -1,10 +1,13 @@
+from __future__ import annotations
+
 from django.contrib import admin
 
+from registry.audit.admin_mixins import ReadOnlyAdminMixin
 from registry.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: nobody, superusers included, may add, change or delete an audit event."""
 
     list_display = ["occurred_at", "action", "actor_label", "target_type", "target_label"]
@@ -12,12 +15,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "target_label", "target_id", "reason", "request_id"]
     date_hierarchy = "occurred_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

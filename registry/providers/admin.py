@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
-from registry.audit.admin_mixins import AuditedAdminMixin
-from registry.providers.models import InvestmentLink, OwnershipStatement, Provider
+from registry.audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from registry.filings.admin import DraftOnlyAdmin
+from registry.providers.models import (
+    InvestmentLink,
+    OwnershipStatement,
+    Provider,
+    RegistrationSequence,
+)
 
 
 @admin.register(Provider)
@@ -11,17 +20,32 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "registration_number",
         "legal_name",
+        "trading_name",
         "country",
         "contact_email",
         "registered_at",
     ]
     list_filter = ["country"]
     search_fields = ["registration_number", "legal_name", "trading_name", "company_number"]
+    date_hierarchy = "registered_at"
     readonly_fields = ["registration_number", "registered_at"]
+    # An address typed without a scheme is taken as https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         # Providers register themselves, which assigns their PRV- number and first owner.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Filings, labels and the audit trail refer to providers: they are never deleted.
+        return False
+
+
+@admin.register(RegistrationSequence)
+class RegistrationSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The counters behind PRV- and MOD- numbers: changed by hand, they would repeat a number."""
+
+    list_display = ["prefix", "last_value"]
 
 
 # The lifecycle, versions and signature change only through the services, which audit them.
@@ -70,33 +94,21 @@ class InvestmentLinkInline(admin.TabularInline):
 
 
 @admin.register(OwnershipStatement)
-class OwnershipStatementAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OwnershipStatementAdmin(DraftOnlyAdmin):
     list_display = ["reference", "provider", "version", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["provider__registration_number", "provider__legal_name"]
+    date_hierarchy = "submitted_at"
     list_select_related = ["provider"]
     readonly_fields = LIFECYCLE_FIELDS
     inlines = [InvestmentLinkInline]
 
-    def has_add_permission(self, request):
-        # A statement starts through the provider's journey, which numbers its version.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Once submitted a statement is a record of what the provider declared: read only.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.is_editable)
-
-    def has_delete_permission(self, request, obj=None):
-        # Snapshots and the audit trail refer to statements: they are never deleted here.
-        return False
-
 
 @admin.register(InvestmentLink)
-class InvestmentLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InvestmentLinkAdmin(DraftOnlyAdmin):
     list_display = [
         "investor_name",
-        "statement",
+        "statement_link",
         "investor_kind",
         "country",
         "share_band",
@@ -109,12 +121,12 @@ class InvestmentLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ["statement__provider"]
     readonly_fields = ["statement", "lock_version"]
 
-    def has_add_permission(self, request):
-        return False
+    def filing_of(self, obj) -> OwnershipStatement:
+        return obj.statement
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.statement.is_editable)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description="statement", ordering="statement")
+    def statement_link(self, link: InvestmentLink) -> str:
+        # To this statement's investors alone.
+        changelist = reverse("admin:providers_investmentlink_changelist")
+        url = f"{changelist}?statement__id__exact={link.statement_id}"
+        return format_html('<a href="{}">{}</a>', url, link.statement)
