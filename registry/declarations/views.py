@@ -6,7 +6,8 @@ is left here is turning forms into service calls and problems back into pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import wraps
 from typing import Any
@@ -60,7 +61,16 @@ from registry.filings.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from registry.filings.selectors import filing_history, filing_snapshots
+from registry.filings.selectors import (
+    PageFindings,
+    PlacedFinding,
+    SentFinding,
+    filing_feedback,
+    filing_history,
+    filing_snapshots,
+    filing_timeline,
+    findings_on_page,
+)
 from registry.filings.states import AWAITING_REGULATOR, OPEN, Status
 from registry.lib.codes import country_name, language_names
 from registry.lib.problems import Problem, ProblemsError
@@ -207,6 +217,9 @@ def model_edit(request: MemberRequest, model_id: int) -> HttpResponse:
     model = access_model_for_member(request.user, model_id)
     form = ModelEditForm(posted(request), initial=ModelDetailsForm.initial_for(model))
     context: dict[str, Any] = {"form": form, "model": model}
+    answering = selectors.open_declaration(model)
+    if answering is not None:
+        context["findings"] = findings_for_page(answering, "model", form.fields)
     if request.method == "POST" and form.is_valid():
         try:
             services.model_update(
@@ -293,8 +306,6 @@ def declaration_detail(request: MemberRequest, declaration_id: int) -> HttpRespo
 def task_list_context(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     data = selectors.declaration_data(declaration)
     problems = validation.validate_declaration(data)
-    history = list(filing_history(KIND, declaration.pk))
-    requests = [step for step in history if step.action == "request_changes"]
     sections = task_sections(declaration, data, problems)
     return {
         "declaration": declaration,
@@ -302,11 +313,7 @@ def task_list_context(declaration: ProvenanceDeclaration) -> dict[str, Any]:
         "completed": sum(1 for section in sections if section["status"] == "Completed"),
         "checklist": checklist(declaration, data, problems),
         "problem_count": len(problems),
-        "history": history,
-        # The regulator's latest request, while it is the one being answered.
-        "change_request": (
-            requests[-1] if requests and declaration.status == Status.CHANGES_REQUESTED else None
-        ),
+        **regulator_context(declaration),
     }
 
 
@@ -317,12 +324,29 @@ def read_context(declaration: ProvenanceDeclaration, user) -> dict[str, Any]:
         .order_by("-submission")
         .first()
     )
+    regulator = regulator_context(declaration)
     return {
         "declaration": declaration,
         "snapshot": snapshot,
-        "history": filing_history(KIND, declaration.pk),
         "can_edit": is_editor(user),
-        **summary_context(declaration),
+        **regulator,
+        **summary_context(declaration, regulator["placed_findings"]),
+    }
+
+
+def regulator_context(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The history with the regulator's messages and findings, and the request being answered."""
+    history = list(filing_history(KIND, declaration.pk))
+    feedback = filing_feedback(declaration)
+    placed = place_findings(declaration, feedback.findings)
+    requests = [step for step in history if step.action == "request_changes"]
+    asked = declaration.status == Status.CHANGES_REQUESTED
+    return {
+        "timeline": filing_timeline(history, feedback.messages, placed),
+        # The regulator's latest request and its findings, while they are being answered.
+        "change_request": requests[-1] if requests and asked else None,
+        "current_findings": [item for item in placed if item.finding.current],
+        "placed_findings": placed,
     }
 
 
@@ -483,19 +507,128 @@ def problem_url(declaration: ProvenanceDeclaration, data: dict[str, Any], proble
     return f"{url}#{target}" if target else url
 
 
+# --- The regulator's findings, where the provider answers them
+
+
+def place_findings(
+    declaration: ProvenanceDeclaration, findings: list[SentFinding]
+) -> list[PlacedFinding]:
+    """Each finding with the page and question that answer it (rows found by their ids)."""
+    names = row_names(declaration, findings)
+    return [place_finding(declaration, finding, names) for finding in findings]
+
+
+def row_names(
+    declaration: ProvenanceDeclaration, findings: list[SentFinding]
+) -> dict[str, dict[int, str]]:
+    """The name of each row the findings point into that still exists: a query per kind."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for finding in findings:
+        if finding.collection in ROW_SECTIONS and finding.row_id is not None:
+            wanted[finding.collection].add(finding.row_id)
+    names = {}
+    for section, ids in wanted.items():
+        name_field = ROW_SECTIONS[section][3]
+        rows = getattr(declaration, section).filter(pk__in=ids)
+        names[section] = {pk: name for pk, name in rows.values_list("pk", name_field)}
+    return names
+
+
+def place_finding(
+    declaration: ProvenanceDeclaration, finding: SentFinding, names: dict[str, dict[int, str]]
+) -> PlacedFinding:
+    if finding.collection in ROW_SECTIONS:
+        return place_row_finding(declaration, finding, names.get(finding.collection, {}))
+    head = finding.parts[0]
+    if head in ROW_LISTS:
+        url = reverse(f"declarations:{ROW_LISTS[head]}", args=[declaration.pk])
+        return PlacedFinding(finding, finding.label, page=ROW_LISTS[head], url=url)
+    if head in STATEMENT_FIELDS:
+        url = reverse("declarations:statement", args=[declaration.pk])
+        return PlacedFinding(finding, finding.label, "statement", head, anchored(url, f"id_{head}"))
+    if head == "model":
+        url = reverse("declarations:model-edit", args=[declaration.model_id])
+        path = ".".join(finding.parts[1:])
+        name, target = ModelDetailsForm.field_name_for(path), ModelDetailsForm.anchor_for(path)
+        return PlacedFinding(finding, finding.label, "model", name, anchored(url, target))
+    url = reverse("declarations:general", args=[declaration.pk])
+    name, target = GeneralForm.field_name_for(finding.field), GeneralForm.anchor_for(finding.field)
+    return PlacedFinding(finding, finding.label, "general", name, anchored(url, target))
+
+
+def place_row_finding(
+    declaration: ProvenanceDeclaration, finding: SentFinding, names: dict[int, str]
+) -> PlacedFinding:
+    """A finding about a source, party or attestation: on its page, unless it was removed."""
+    noun, url_name, form_class, _ = ROW_SECTIONS[finding.collection]
+    about = f": {finding.label}" if finding.label else ""
+    if finding.row_id is None or finding.row_id not in names:
+        number = (finding.index or 0) + 1
+        title = f"{noun} {number} of submission {finding.submission}{about}"
+        return PlacedFinding(finding, title, removed=True)
+    row_id = finding.row_id
+    title = f"{noun} “{names[row_id] or 'no name'}”{about}"
+    url = reverse(f"declarations:{url_name}", args=[declaration.pk, row_id])
+    path = finding.within_row
+    name = form_class.field_name_for(path) if path else ""
+    target = form_class.anchor_for(path) if path else ""
+    return PlacedFinding(finding, title, f"{url_name}:{row_id}", name, anchored(url, target))
+
+
+def anchored(url: str, target: str) -> str:
+    """A page's address, landing on the control a finding is about (if there is one)."""
+    return f"{url}#{target}" if target else url
+
+
+def findings_for_page(
+    declaration: ProvenanceDeclaration, page: str, fields: Iterable[str] = ()
+) -> PageFindings:
+    """The findings being answered that a question page shows: none unless changes are asked."""
+    feedback = filing_feedback(declaration, findings_only_current=True)
+    if not feedback.findings:
+        return PageFindings()
+    return findings_on_page(place_findings(declaration, feedback.findings), page, fields)
+
+
 # --- Summaries: the task list's read view and check your answers
 
 
-def summary_context(declaration: ProvenanceDeclaration) -> dict[str, Any]:
-    """What the declaration says, section by section: a fixed number of queries at any size."""
+def summary_context(
+    declaration: ProvenanceDeclaration, placed: Iterable[PlacedFinding] = ()
+) -> dict[str, Any]:
+    """What the declaration says, section by section: a fixed number of queries at any size.
+
+    The regulator's current findings sit beside the answers they are about.
+    """
     categories = sources_by_category(declaration)
+    current = [item for item in placed if item.finding.current]
+    pages = defaultdict(list)
+    for item in current:
+        pages[item.page].append(item)
+    rows = general_rows(declaration)
+    for row in rows:
+        row["findings"] = [item for item in pages["general"] if item.form_field in row["fields"]]
+    beside = {id(item) for row in rows for item in row["findings"]}
+    parties = party_rows(declaration)
+    for party in parties:
+        party["findings"] = pages[f"party-edit:{party['party'].pk}"]
+    attestations = attestation_rows(declaration)
+    for attestation in attestations:
+        attestation["findings"] = pages[f"attestation-edit:{attestation['attestation'].pk}"]
     return {
-        "general_rows": general_rows(declaration),
+        "general_rows": rows,
         "categories": categories,
         "source_count": sum(row["count"] for row in categories),
         "share_total": sum((row["share"] for row in categories), Decimal(0)),
-        "parties": party_rows(declaration),
-        "attestations": attestation_rows(declaration),
+        "parties": parties,
+        "attestations": attestations,
+        "general_findings": [i for i in pages["general"] if id(i) not in beside],
+        "source_findings": [i for i in current if i.page.startswith("source-edit:")]
+        + pages["sources"],
+        "party_findings": pages["parties"],
+        "attestation_findings": pages["attestations"],
+        "statement_findings": pages["statement"],
+        "other_findings": pages[""] + pages["model"],
     }
 
 
@@ -542,8 +675,11 @@ def sources_by_category(declaration: ProvenanceDeclaration) -> list[dict[str, An
     ]
 
 
+TOTAL_FIELDS = ("total_tokens", "total_images", "total_audio_hours", "total_video_hours")
+
+
 def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
-    """The general information as summary-list rows: key, lines of value, the field to change."""
+    """The general information as summary-list rows: key, lines of value, the fields to change."""
     bands = declaration.training_data_size or {}
     totals = [
         (label, getattr(declaration, field))
@@ -566,11 +702,13 @@ def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
                 if modality in choices.SIZE_BANDS
             ],
             "anchor": "id_size_text_0",
+            "fields": ("size_text", "size_image", "size_audio", "size_video"),
         },
         {
             "key": "Exact totals (only the regulator sees these)",
             "lines": [f"{label}: {value:,}" for label, value in totals],
             "anchor": "id_total_tokens",
+            "fields": TOTAL_FIELDS,
         },
         {
             "key": "Latest collection date",
@@ -578,11 +716,13 @@ def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
                 shown_value(field["latest_collection_date"], declaration.latest_collection_date)
             ],
             "anchor": "id_latest_collection_date_day",
+            "fields": ("latest_collection_date",),
         },
         {
             "key": "Trained continuously",
             "lines": [shown_value(field["continuous_training"], declaration.continuous_training)],
             "anchor": "id_continuous_training_0",
+            "fields": ("continuous_training",),
         },
         {
             "key": "Languages",
@@ -592,21 +732,25 @@ def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
                 for entry in declaration.languages or []
             ],
             "anchor": "id_languages",
+            "fields": ("languages",),
         },
         {
             "key": "Types of content",
             "lines": list(declaration.content_types or []),
             "anchor": "id_content_types",
+            "fields": ("content_types",),
         },
         {
             "key": "Text and data mining opt-outs",
             "lines": [declaration.tdm_opt_out_measures],
             "anchor": "id_tdm_opt_out_measures",
+            "fields": ("tdm_opt_out_measures",),
         },
         {
             "key": "Illegal content",
             "lines": [declaration.illegal_content_measures],
             "anchor": "id_illegal_content_measures",
+            "fields": ("illegal_content_measures",),
         },
         {
             "key": "Code of practice signatory",
@@ -616,6 +760,7 @@ def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
                 )
             ],
             "anchor": "id_code_of_practice_signatory_0",
+            "fields": ("code_of_practice_signatory",),
         },
     ]
 
@@ -627,7 +772,11 @@ def general_rows(declaration: ProvenanceDeclaration) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def general(request: MemberRequest, declaration: ProvenanceDeclaration) -> HttpResponse:
     form = GeneralForm(posted(request), initial=GeneralForm.initial_for(declaration))
-    context: dict[str, Any] = {"form": form, "declaration": declaration}
+    context: dict[str, Any] = {
+        "form": form,
+        "declaration": declaration,
+        "findings": findings_for_page(declaration, "general", form.fields),
+    }
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_update_general(
@@ -663,6 +812,7 @@ def source_list(request: MemberRequest, declaration_id: int) -> HttpResponse:
         "share_total": share_total or Decimal(0),
         "can_edit": declaration.is_editable and is_editor(request.user),
         "categories": dict(choices.SourceCategory.choices),
+        "findings": findings_for_page(declaration, "sources"),
     }
     return page(request, "sources", context)
 
@@ -703,6 +853,7 @@ def source_edit(
         "source": source,
         "domain_count": len(domains),
         "domain_preview": domains[:TOP_DOMAINS_PREVIEW],
+        "findings": findings_for_page(declaration, f"source-edit:{source.pk}", form.fields),
     }
     if request.method == "POST" and form.is_valid():
         try:
@@ -851,6 +1002,7 @@ def party_list(request: MemberRequest, declaration_id: int) -> HttpResponse:
         "declaration": declaration,
         "parties": party_rows(declaration),
         "can_edit": declaration.is_editable and is_editor(request.user),
+        "findings": findings_for_page(declaration, "parties"),
     }
     return page(request, "parties", context)
 
@@ -859,6 +1011,8 @@ def save_party(request, declaration, party: SupplyChainParty | None) -> HttpResp
     initial = PartyForm.initial_for(party) if party else {}
     form = PartyForm(posted(request), initial=initial)
     context: dict[str, Any] = {"form": form, "declaration": declaration, "party": party}
+    if party is not None:
+        context["findings"] = findings_for_page(declaration, f"party-edit:{party.pk}", form.fields)
     if request.method == "POST" and form.is_valid():
         try:
             services.party_save(
@@ -926,6 +1080,7 @@ def attestation_list(request: MemberRequest, declaration_id: int) -> HttpRespons
         "declaration": declaration,
         "attestations": attestation_rows(declaration),
         "can_edit": declaration.is_editable and is_editor(request.user),
+        "findings": findings_for_page(declaration, "attestations"),
     }
     return page(request, "attestations", context)
 
@@ -934,6 +1089,9 @@ def save_attestation(request, declaration, attestation: RedTeamAttestation | Non
     initial = AttestationForm.initial_for(attestation) if attestation else {}
     form = AttestationForm(posted(request), files(request), initial=initial)
     context: dict[str, Any] = {"form": form, "declaration": declaration, "attestation": attestation}
+    if attestation is not None:
+        page_name = f"attestation-edit:{attestation.pk}"
+        context["findings"] = findings_for_page(declaration, page_name, form.fields)
     if request.method == "POST" and form.is_valid():
         try:
             services.attestation_save(
@@ -1036,7 +1194,12 @@ def statement(request: MemberRequest, declaration: ProvenanceDeclaration) -> Htt
         else:
             messages.success(request, "The statement of truth is signed")
             return redirect("declarations:check", declaration.pk)
-    context = {"form": form, "declaration": declaration, "statement": STATEMENT_OF_TRUTH}
+    context = {
+        "form": form,
+        "declaration": declaration,
+        "statement": STATEMENT_OF_TRUTH,
+        "findings": findings_for_page(declaration, "statement", form.fields),
+    }
     return page(request, "statement", context)
 
 
@@ -1064,12 +1227,13 @@ def check(request: MemberRequest, declaration: ProvenanceDeclaration) -> HttpRes
             return redirect("declarations:submitted", declaration.pk)
     data = selectors.declaration_data(declaration)
     problems = validation.validate_declaration(data)
+    current = filing_feedback(declaration, findings_only_current=True).findings
     context = {
         "form": form,
         "declaration": declaration,
         "checklist": checklist(declaration, data, problems),
         "problem_count": len(problems),
-        **summary_context(declaration),
+        **summary_context(declaration, place_findings(declaration, current)),
     }
     return page(request, "check", context)
 

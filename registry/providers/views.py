@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import cache, wraps
 from typing import Any, cast
@@ -24,7 +24,16 @@ from registry.filings.forms import (
     WithdrawForm,
 )
 from registry.filings.models import FilingKind
-from registry.filings.selectors import filing_history, filing_snapshots
+from registry.filings.selectors import (
+    PageFindings,
+    PlacedFinding,
+    SentFinding,
+    filing_feedback,
+    filing_history,
+    filing_snapshots,
+    filing_timeline,
+    findings_on_page,
+)
 from registry.filings.states import Status, allowed
 from registry.filings.validation import filing_problem
 from registry.lib.codes import country_name
@@ -202,6 +211,8 @@ def link_field_anchors() -> dict[str, str]:
     return {name: cast(GovukBoundField, form[name]).error_target_id for name in form.fields}
 
 
+LINK_FORM_FIELDS = frozenset(InvestmentLinkForm.base_fields)
+
 SIGN_ANCHORS = {
     "signatory_name": "id_signatory_name",
     "signatory_role": "id_signatory_role",
@@ -281,6 +292,80 @@ def ownership_tasks(
     ]
 
 
+# --- The regulator's findings, where the provider answers them
+
+
+def place_findings(
+    statement: OwnershipStatement, findings: list[SentFinding]
+) -> list[PlacedFinding]:
+    """Each finding with the page and question that answer it (links found by their ids)."""
+    ids = {f.row_id for f in findings if f.collection == "links" and f.row_id is not None}
+    names = (
+        dict(statement.links.filter(pk__in=ids).values_list("pk", "investor_name")) if ids else {}
+    )
+    return [place_finding(statement, finding, names) for finding in findings]
+
+
+def place_finding(
+    statement: OwnershipStatement, finding: SentFinding, names: Mapping[int, str]
+) -> PlacedFinding:
+    kwargs = {"statement_id": statement.pk}
+    if finding.collection == "links":
+        return place_link_finding(finding, names)
+    if finding.field == "links":
+        url = reverse("providers:ownership-links", kwargs=kwargs)
+        return PlacedFinding(finding, finding.label, "links", url=url)
+    if finding.field in SIGN_ANCHORS:
+        url = reverse("providers:ownership-sign", kwargs=kwargs)
+        target = SIGN_ANCHORS[finding.field]
+        return PlacedFinding(finding, finding.label, "sign", finding.field, f"{url}#{target}")
+    if finding.parts[0] == "provider":
+        url = reverse("providers:organisation-edit")
+        return PlacedFinding(finding, finding.label, "organisation", url=url)
+    url = reverse("providers:ownership-statement", kwargs=kwargs)
+    return PlacedFinding(finding, finding.label, url=url)
+
+
+def place_link_finding(finding: SentFinding, names: Mapping[int, str]) -> PlacedFinding:
+    """A finding about an investor: on the investor's page, unless the link was removed."""
+    about = f": {finding.label}" if finding.label else ""
+    if finding.row_id is None or finding.row_id not in names:
+        number = (finding.index or 0) + 1
+        title = f"Investor {number} of submission {finding.submission}{about}"
+        return PlacedFinding(finding, title, removed=True)
+    link_id = finding.row_id
+    title = f"{names[link_id]}{about}"
+    url = reverse("providers:ownership-link-edit", kwargs={"link_id": link_id})
+    name = finding.parts[2] if len(finding.parts) > 2 else ""
+    target = link_field_anchors().get(name, "")
+    return PlacedFinding(
+        finding, title, f"link-edit:{link_id}", name, f"{url}#{target}" if target else url
+    )
+
+
+def findings_for_page(
+    statement: OwnershipStatement, page: str, fields: Iterable[str] = ()
+) -> PageFindings:
+    """The findings being answered that a question page shows: none unless changes are asked."""
+    feedback = filing_feedback(statement, findings_only_current=True)
+    if not feedback.findings:
+        return PageFindings()
+    return findings_on_page(place_findings(statement, feedback.findings), page, fields)
+
+
+def regulator_context(statement: OwnershipStatement, history: list) -> dict[str, Any]:
+    """The history with the regulator's messages and findings, and the request being answered."""
+    feedback = filing_feedback(statement)
+    placed = place_findings(statement, feedback.findings)
+    requests = [step for step in history if step.action == "request_changes"]
+    asked = statement.status == Status.CHANGES_REQUESTED
+    return {
+        "timeline": filing_timeline(history, feedback.messages, placed),
+        "change_request": requests[-1] if requests and asked else None,
+        "current_findings": [item for item in placed if item.finding.current],
+    }
+
+
 @member_required
 def ownership(request: MemberRequest) -> HttpResponse:
     """The organisation's ownership statements: the accepted one, the one in progress, the past."""
@@ -339,13 +424,11 @@ def ownership_statement(request: MemberRequest, statement: OwnershipStatement) -
         return ownership_read(request, statement, history)
     data = selectors.ownership_data(statement)
     problems = validate_ownership(data)
-    requests = [step for step in history if step.action == "request_changes"]
     context = {
         "statement": statement,
         "tasks": ownership_tasks(statement, data, problems),
         "checklist": ownership_checklist(statement, data, problems),
-        "changes_requested": requests[-1] if requests else None,
-        "history": history,
+        **regulator_context(statement, history),
     }
     return render(request, "providers/ownership_task_list.html", context)
 
@@ -355,13 +438,15 @@ def ownership_read(
 ) -> HttpResponse:
     """A statement as it stands: status, reference, the latest submission's hash and history."""
     snapshot = filing_snapshots(FilingKind.OWNERSHIP, statement.pk).order_by("-submission").first()
+    regulator = regulator_context(statement, history)
+    rows = [link_row(link) for link in statement.links.order_by("id")]
     context = {
         "statement": statement,
         "snapshot": snapshot,
-        "history": history,
-        "rows": [link_row(link) for link in statement.links.order_by("id")],
+        "rows": rows,
         "may_change": may_change_filings(request.user),
         "may_withdraw": allowed("withdraw", statement.status),
+        **regulator,
     }
     return render(request, "providers/ownership_read.html", context)
 
@@ -394,6 +479,7 @@ def ownership_links(request: MemberRequest, statement: OwnershipStatement) -> Ht
         "votes_total": percent_text(totals["votes_percent"]),
         "problems": problems,
         "may_change": statement.is_editable and may_change_filings(request.user),
+        "findings": findings_for_page(statement, "links"),
     }
     return render(request, "providers/ownership_links.html", context)
 
@@ -467,7 +553,13 @@ def ownership_link_edit(request: MemberRequest, link: InvestmentLink) -> HttpRes
         else:
             messages.success(request, f"{form.cleaned_data['investor_name']} updated")
             return redirect("providers:ownership-links", statement_id=statement.pk)
-    context = {"statement": statement, "form": form, "link": link, "latest": latest}
+    context = {
+        "statement": statement,
+        "form": form,
+        "link": link,
+        "latest": latest,
+        "findings": findings_for_page(statement, f"link-edit:{link.pk}", form.fields),
+    }
     return render(request, "providers/ownership_link_form.html", context)
 
 
@@ -525,7 +617,12 @@ def ownership_sign(request: MemberRequest, statement: OwnershipStatement) -> Htt
         else:
             messages.success(request, "Statement of truth signed")
             return redirect("providers:ownership-check", statement_id=statement.pk)
-    context = {"statement": statement, "form": form, "statement_of_truth": STATEMENT_OF_TRUTH}
+    context = {
+        "statement": statement,
+        "form": form,
+        "statement_of_truth": STATEMENT_OF_TRUTH,
+        "findings": findings_for_page(statement, "sign", form.fields),
+    }
     return render(request, "providers/ownership_sign.html", context)
 
 
@@ -552,11 +649,18 @@ def ownership_check(request: MemberRequest, statement: OwnershipStatement) -> Ht
         return redirect("providers:ownership-submitted", statement_id=statement.pk)
     data = selectors.ownership_data(statement)
     links = statement.links.order_by("id")
+    current = filing_feedback(statement, findings_only_current=True).findings
+    placed = place_findings(statement, current)
+    rows = [link_row(link) for link in links]
+    for row in rows:
+        row["findings"] = findings_on_page(placed, f"link-edit:{row['link'].pk}", LINK_FORM_FIELDS)
     context = {
         "statement": statement,
         "form": SubmitForm(initial={"lock_version": statement.lock_version}),
-        "rows": [link_row(link) for link in links],
+        "rows": rows,
         "checklist": ownership_checklist(statement, data, validate_ownership(data)),
+        "statement_findings": [item for item in placed if item.page == "sign"],
+        "other_findings": [item for item in placed if item.page in ("", "links", "organisation")],
     }
     return render(request, "providers/ownership_check.html", context)
 

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.declarations import services
 from registry.declarations.models import ProvenanceDeclaration
-from registry.filings.states import Status
 from tests.api.test_declarations import DeclarationApiTestCase
 from tests.factories import (
     AIModelFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     RedTeamAttestationFactory,
     SupplyChainPartyFactory,
     complete_declaration,
+    raise_finding,
 )
 
 # GET /api/v1/declarations/:
@@ -38,10 +38,11 @@ ROWS_QUERIES = 5
 
 # GET …/declarations/{id}/:
 #  1-4. the key, the membership check, the creator's membership, the declaration with its model
-#  5-7. every source, party and attestation
+#  5-7. the ids of its sources (to count them and place findings), every party and attestation
 #  8. the latest snapshot's hash and number (not its content)
 #  9. the history, with each actor
-DETAIL_QUERIES = 9
+#  10-11. the regulator's sent findings (of every round), and its messages
+DETAIL_QUERIES = 11
 
 
 class DeclarationQueryCountTests(DeclarationApiTestCase):
@@ -55,15 +56,17 @@ class DeclarationQueryCountTests(DeclarationApiTestCase):
     def filled(cls, count: int):
         """A declaration with `count` sources, parties, attestations and history steps, and
         `count` declarations of other models of Acme's."""
-        declaration = complete_declaration(
-            model=AIModelFactory(provider=cls.acme), sources=count, status=Status.SUBMITTED
-        )
+        declaration = complete_declaration(model=AIModelFactory(provider=cls.acme), sources=count)
         SupplyChainPartyFactory.create_batch(count - 1, declaration=declaration)
         RedTeamAttestationFactory.create_batch(count - 1, declaration=declaration)
+        services.declaration_submit(
+            actor=cls.alice, declaration=declaration, expected_lock_version=None
+        )
         for _ in range(count // 2):
             services.declaration_decide(
                 actor=cls.olivia, declaration=declaration, action="start_review"
             )
+            raise_finding(declaration, cls.olivia)
             services.declaration_decide(
                 actor=cls.olivia, declaration=declaration, action="request_changes", reason="Fix"
             )
@@ -88,7 +91,7 @@ class DeclarationQueryCountTests(DeclarationApiTestCase):
                     response = self.call("GET", url)
                 self.assertEqual(response.status_code, 200, response.content[:300])
                 body = response.json()
-                rows = body["results"] if "results" in body else body["sources"]
+                rows = body["results"] if "results" in body else body["supply_chain"]
                 self.assertGreaterEqual(len(rows), minimum_rows)
 
     def test_the_declarations_are_the_sizes_the_counts_assume(self):

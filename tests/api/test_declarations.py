@@ -22,7 +22,12 @@ from registry.declarations.models import (
 from registry.filings.models import FilingSnapshot, FilingTransition
 from registry.filings.states import Status
 from tests.api.base import ApiTestCase
-from tests.factories import AIModelFactory, ProvenanceDeclarationFactory, complete_declaration
+from tests.factories import (
+    AIModelFactory,
+    ProvenanceDeclarationFactory,
+    complete_declaration,
+    raise_finding,
+)
 
 GENERAL: dict[str, Any] = {
     "training_data_size": {"text": "1b_10t"},
@@ -134,6 +139,12 @@ class DeclarationApiTestCase(ApiTestCase):
         super().setUpTestData()
         cls.model = AIModelFactory(provider=cls.acme, name="Acme Chat")
 
+    def sources(self, body: dict) -> list[dict]:
+        """A declaration's sources, read from their own collection (one page holds them all)."""
+        page = self.call("GET", body["sources_url"] + "?page_size=500").json()
+        self.assertIsNone(page["next"])
+        return page["results"]
+
     def url(self, declaration, *parts: str) -> str:
         pk = declaration if isinstance(declaration, int) else declaration.pk
         return f"/api/v1/declarations/{pk}/" + "/".join(parts)
@@ -182,7 +193,9 @@ class CreateTests(DeclarationApiTestCase):
         )
         self.assertEqual(response["ETag"], body["etag"])
         self.assertEqual(response["Location"], self.url(declaration))
-        self.assertEqual((body["sources"], body["snapshot"], body["history"]), ([], None, []))
+        self.assertEqual((body["sources_count"], body["snapshot"], body["history"]), (0, None, []))
+        self.assertEqual(body["sources_url"], self.url(declaration, "sources/"))
+        self.assertEqual(self.sources(body), [])
         self.assertTrue(
             AuditEvent.objects.filter(action="declaration.started", actor=self.alice).exists()
         )
@@ -201,8 +214,11 @@ class CreateTests(DeclarationApiTestCase):
         self.assertEqual(declaration.red_team_attestations.get().outcome, "pass")
         self.assertIsNotNone(declaration.signed_at)
         # Stored as the web forms store them: a canonical licence, hosts in lower case.
-        self.assertEqual(body["sources"][0]["licence"], "CC-BY-4.0")
-        self.assertEqual(body["sources"][1]["top_domains"], ["en.wikipedia.org", "bbc.co.uk"])
+        self.assertEqual(body["sources_count"], 3)
+        sources = self.sources(body)
+        self.assertEqual(sources[0]["licence"], "CC-BY-4.0")
+        crawl = self.call("GET", self.url(declaration, f"sources/{sources[1]['id']}/")).json()
+        self.assertEqual(crawl["top_domains"], ["en.wikipedia.org", "bbc.co.uk"])
         self.assertEqual(body["languages"][0], {"code": "en", "share_percent": 80})
         self.assertEqual(body["signatory_name"], "Alice Owner")
 
@@ -396,13 +412,15 @@ class ReadTests(DeclarationApiTestCase):
         body = response.json()
         self.assertEqual(response["ETag"], f'"declaration-{declaration.pk}-1"')
         self.assertEqual(body["total_tokens"], declaration.total_tokens)
-        self.assertEqual(body["sources"][0]["confidentiality_reason"], "Commercial terms")
-        self.assertEqual(body["sources"][0]["size_bytes"], 123)
+        source = self.sources(body)[0]
+        self.assertEqual(source["confidentiality_reason"], "Commercial terms")
+        self.assertEqual(source["size_bytes"], 123)
         self.assertEqual(body["model"]["name"], "Acme Chat")
 
     def test_the_representation_holds_what_declaration_data_holds_in_the_same_order(self):
         declaration = complete_declaration(model=self.model, sources=4)
         body = self.call("GET", self.url(declaration)).json()
+        body["sources"] = self.sources(body)
         data = selectors.declaration_data(declaration)
         for collection in ("sources", "supply_chain", "red_team_attestations"):
             self.assertEqual(
@@ -419,6 +437,7 @@ class ReadTests(DeclarationApiTestCase):
         services.declaration_decide(
             actor=self.olivia, declaration=declaration, action="start_review"
         )
+        raise_finding(declaration, self.olivia)
         services.declaration_decide(
             actor=self.olivia,
             declaration=declaration,
@@ -637,6 +656,7 @@ class ValidateAndSubmitTests(DeclarationApiTestCase):
             [(p.code, "/" + p.field.replace(".", "/")) for p in expected],
         )
         representation = self.call("GET", self.url(declaration)).json()
+        representation["sources"] = self.sources(representation)
         for item in result["problems"]:
             resolve(representation, item["pointer"])
         self.assertIn(
@@ -776,11 +796,12 @@ class DateTests(DeclarationApiTestCase):
         response = self.call("POST", "/api/v1/declarations/", body)
         self.assertEqual(response.status_code, 201, response.content)
         created = response.json()
+        sources = self.sources(created)
         self.assertEqual(
-            [s["share_percent"] for s in created["sources"]], [89.5, 10.5], "numbers, not strings"
+            [s["share_percent"] for s in sources], [89.5, 10.5], "numbers, not strings"
         )
         self.assertEqual(created["total_audio_hours"], 12.5)
-        self.assertEqual(created["sources"][0]["collection_start"], "2023-01-01")
+        self.assertEqual(sources[0]["collection_start"], "2023-01-01")
         self.assertEqual(
             ProvenanceDeclaration.objects.get().latest_collection_date, date(2024, 12, 31)
         )

@@ -47,10 +47,11 @@ CHECK_QUERIES = 11
 #  1-4. session, user, membership, the declaration
 #  5. the latest snapshot's SHA-256 (not its content)
 #  6. the history, with each actor
-#  7. the sources by category
-#  8-9. the supply chain and the attestations
-#  10. the navigation's regulator check
-READ_QUERIES = 10
+#  7-8. the regulator's sent findings, and its messages (once submitted)
+#  9. the sources by category
+#  10-11. the supply chain and the attestations
+#  12. the navigation's regulator check
+READ_QUERIES = 12
 
 
 class DeclarationQueryCountTests(PersonaTestCase):

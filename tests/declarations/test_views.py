@@ -33,6 +33,7 @@ from tests.factories import (
     DataSourceFactory,
     ProvenanceDeclarationFactory,
     complete_declaration,
+    raise_finding,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -997,6 +998,7 @@ class SubmissionTests(DeclarationViewTestCase):
         services.declaration_decide(
             actor=self.olivia, declaration=self.draft, action="start_review"
         )
+        raise_finding(self.draft, self.olivia)
         services.declaration_decide(
             actor=self.olivia,
             declaration=self.draft,

@@ -41,11 +41,20 @@ from registry.api.permissions import AnyKey
 from registry.api.v1.serializers import (
     ETAG,
     IF_MATCH,
+    FeedbackFields,
     HistoryEntry,
     SnapshotOutput,
     ValidateOutput,
+    feedback_data,
 )
-from registry.api.views import MAX_ID, ApiView, IdCursorPagination, StrictSerializer, validated
+from registry.api.views import (
+    MAX_ID,
+    ApiView,
+    IdCursorPagination,
+    RowSerializer,
+    StrictSerializer,
+    validated,
+)
 from registry.declarations import choices, selectors, services, uploads, validation
 from registry.declarations.access import (
     access_attestation_for_member,
@@ -60,7 +69,7 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
-from registry.filings.selectors import filing_history, latest_snapshot
+from registry.filings.selectors import filing_feedback, filing_history, latest_snapshot
 from registry.filings.states import Status
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 
@@ -374,7 +383,9 @@ class DeclarationFilter(serializers.Serializer):
 # --- Responses
 
 
-class RowOutput(serializers.Serializer):
+class RowOutput(RowSerializer):
+    """One row of a declaration, with its id and the ETag to change it with."""
+
     id = serializers.IntegerField(read_only=True)
     etag = serializers.SerializerMethodField(help_text="Send it back in If-Match to change it")
     noun = ""
@@ -442,15 +453,21 @@ class DeclarationSummary(serializers.Serializer):
         return etag(declaration)
 
 
-class DeclarationOutput(DeclarationSummary, GeneralFields):
+class DeclarationOutput(DeclarationSummary, GeneralFields, FeedbackFields):
     """Everything in the declaration, regulator-only figures included: it is the provider's own.
 
-    Its fields and rows are where validate's and submit's problem pointers point.
+    Its sources, which may be 10,000, are a collection of their own (`sources_url`), as GitHub
+    gives an issue's comments; the supply chain and attestations, a handful, are here. Problem
+    pointers point into this representation, and into sources counted as that collection lists
+    them (`/sources/3/licence` is its fourth source).
     """
 
     signatory_name = serializers.CharField()
     signatory_role = serializers.CharField()
-    sources = SourceOutput(many=True, source="sources.all")
+    sources_count = serializers.SerializerMethodField(help_text="How many data sources it has")
+    sources_url = serializers.SerializerMethodField(
+        help_text="Where to list its data sources (paginated) and add or replace them"
+    )
     supply_chain = PartyOutput(many=True, source="supply_chain.all")
     red_team_attestations = AttestationOutput(many=True, source="red_team_attestations.all")
     snapshot = serializers.SerializerMethodField(
@@ -459,6 +476,12 @@ class DeclarationOutput(DeclarationSummary, GeneralFields):
     history = serializers.SerializerMethodField(
         help_text="Every move through the lifecycle, oldest first, with the regulator's reasons"
     )
+
+    def get_sources_count(self, declaration) -> int:
+        return self.context["sources_count"]
+
+    def get_sources_url(self, declaration) -> str:
+        return reverse("api:v1:declaration-sources", args=[declaration.pk])
 
     @extend_schema_field(SnapshotOutput(allow_null=True))
     def get_snapshot(self, declaration) -> dict | None:
@@ -505,9 +528,9 @@ class JsonArrayLength(Func):
 
 
 def rows_by_id() -> list[Prefetch]:
-    """Every row, in the order `declaration_data` has them, so that problem pointers match."""
+    """The rows shown within a declaration, in the order `declaration_data` has them, so that
+    problem pointers match."""
     return [
-        Prefetch("sources", DataSource.objects.order_by("id")),
         Prefetch("supply_chain", SupplyChainParty.objects.order_by("id")),
         Prefetch("red_team_attestations", RedTeamAttestation.objects.order_by("id")),
     ]
@@ -516,17 +539,25 @@ def rows_by_id() -> list[Prefetch]:
 def declaration_response(
     declaration: ProvenanceDeclaration, code: int = status.HTTP_200_OK
 ) -> Response:
-    """The whole declaration: the row, its rows, its latest snapshot and its history.
+    """The whole declaration: the row, its rows, its latest snapshot, history and feedback.
 
-    Six queries whatever its size: the declaration with its model (unless loaded), sources,
-    supply chain, attestations, the latest snapshot and the history with its actors.
+    Eight queries whatever its size: the declaration with its model (unless loaded), its
+    sources' ids, supply chain, attestations, the latest snapshot, the history with its actors,
+    and (once submitted) the regulator's sent findings and its messages.
     """
     if not ProvenanceDeclaration.model.is_cached(declaration):
         declaration = ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
     prefetch_into([declaration], *rows_by_id())
+    source_ids = declaration.sources.order_by("id").values_list("id", flat=True)
+    positions = {"sources": {pk: index for index, pk in enumerate(source_ids)}} | {
+        section: {row.pk: index for index, row in enumerate(getattr(declaration, section).all())}
+        for section in ("supply_chain", "red_team_attestations")
+    }
     context = {
         "snapshot": latest_snapshot(KIND, declaration.pk),
         "history": list(filing_history(KIND, declaration.pk)),
+        "feedback": feedback_data(filing_feedback(declaration), positions),
+        "sources_count": len(source_ids),
     }
     data = DeclarationOutput(declaration, context=context).data
     headers = {"ETag": etag(declaration)}

@@ -32,13 +32,15 @@ from registry.api.permissions import AnyKey
 from registry.api.v1.serializers import (
     ETAG,
     IF_MATCH,
+    FeedbackFields,
     HistoryEntry,
     SnapshotOutput,
     ValidateOutput,
+    feedback_data,
 )
 from registry.api.views import ApiView, IdCursorPagination, StrictSerializer, validated
 from registry.filings.models import FilingKind
-from registry.filings.selectors import filing_history, latest_snapshot
+from registry.filings.selectors import filing_feedback, filing_history, latest_snapshot
 from registry.filings.states import Status
 from registry.providers import services
 from registry.providers.access import access_link_for_member, access_statement_for_member
@@ -171,7 +173,7 @@ class StatementSummary(serializers.Serializer):
         return etag(statement)
 
 
-class StatementOutput(StatementSummary):
+class StatementOutput(StatementSummary, FeedbackFields):
     """Everything in the statement, exact holdings included: it is the provider's own.
 
     Its fields and links are where validate's and submit's problem pointers point.
@@ -198,11 +200,17 @@ class StatementOutput(StatementSummary):
 
 
 def statement_response(statement: OwnershipStatement, code: int = status.HTTP_200_OK) -> Response:
-    """The whole statement with its ETag: three queries (links, snapshot, history)."""
+    """The whole statement with its ETag.
+
+    Three queries (links, snapshot, history), and two more once it was submitted: the
+    regulator's sent findings and its messages.
+    """
     prefetch_related_objects([statement], Prefetch("links", InvestmentLink.objects.order_by("id")))
+    positions = {"links": {link.pk: index for index, link in enumerate(statement.links.all())}}
     context = {
         "snapshot": latest_snapshot(KIND, statement.pk),
         "history": list(filing_history(KIND, statement.pk)),
+        "feedback": feedback_data(filing_feedback(statement), positions),
     }
     headers = {"ETag": etag(statement)}
     if code == status.HTTP_201_CREATED:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from registry.api.conditional import row_etag
+from registry.api.errors import pointer
 from registry.api.views import MAX_ID, StrictSerializer
 from registry.declarations import choices
 from registry.filings.models import FilingTransition
+from registry.filings.selectors import Feedback, SentFinding
 from registry.filings.states import TRANSITIONS, Status
 
 IF_MATCH = OpenApiParameter(
@@ -52,6 +57,93 @@ class HistoryEntry(serializers.Serializer):
         if step.by_regulator:
             return "regulator"
         return step.actor.full_name if step.actor is not None else "register"
+
+
+# Whoever at the regulator raised a finding or wrote a message, the provider sees the regulator.
+REGULATOR = "regulator"
+
+
+class FindingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    field = serializers.CharField(
+        help_text="The dotted path it is about, in the submission it was raised on: "
+        "'sources.3.licence', 'sources.3' for a whole row, 'tdm_opt_out_measures'"
+    )
+    pointer = serializers.CharField(
+        allow_null=True,
+        help_text="JSON pointer to the field in the filing as GET returns it now, its row found "
+        "by id ('/sources/2/licence'); null once the row it is about has been removed",
+    )
+    row_id = serializers.IntegerField(
+        allow_null=True, help_text="The id of the row it is about; null for a field of the whole"
+    )
+    message = serializers.CharField(help_text="What the regulator asks you to change")
+    submission = serializers.IntegerField(help_text="The submission it is about (1 for the first)")
+    current = serializers.BooleanField(
+        help_text="true while changes are requested on the submission it is about"
+    )
+    raised_by = serializers.CharField(help_text="Always 'regulator'")
+    raised_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(help_text="When it was sent with a request for changes")
+
+
+class MessageOutput(serializers.Serializer):
+    body = serializers.CharField()
+    author = serializers.CharField(help_text="Always 'regulator'")
+    sent_at = serializers.DateTimeField()
+
+
+def finding_pointer(finding: SentFinding, positions: Mapping[str, Mapping[int, int]]) -> str | None:
+    """Where a finding points in the filing as it is now: its row by id, wherever it moved."""
+    if not finding.collection:
+        return pointer(finding.field)
+    position = positions.get(finding.collection, {}).get(finding.row_id or 0)
+    if position is None:
+        return None
+    return pointer(".".join([finding.collection, str(position), *finding.parts[2:]]))
+
+
+def feedback_data(
+    feedback: Feedback, positions: Mapping[str, Mapping[int, int]]
+) -> dict[str, list]:
+    """Give the filing's `findings` (sent ones, newest round first) and `messages`."""
+    # Never an internal note, an unsent finding or the name of anyone at the regulator.
+    findings = [
+        {
+            **asdict(finding),
+            "pointer": finding_pointer(finding, positions),
+            "raised_by": REGULATOR,
+        }
+        for finding in feedback.findings
+    ]
+    messages = [
+        {"body": message.body, "author": REGULATOR, "sent_at": message.sent_at}
+        for message in feedback.messages
+    ]
+    return {
+        "findings": list(FindingOutput(findings, many=True).data),
+        "messages": list(MessageOutput(messages, many=True).data),
+    }
+
+
+class FeedbackFields(serializers.Serializer):
+    """What the regulator sent the provider about a filing, as its representation shows it."""
+
+    findings = serializers.SerializerMethodField(
+        help_text="The regulator's findings sent to you with requests for changes, newest round "
+        "first; the fields they are about are where the pointers point"
+    )
+    messages = serializers.SerializerMethodField(
+        help_text="The regulator's messages to you about this filing, oldest first"
+    )
+
+    @extend_schema_field(FindingOutput(many=True))
+    def get_findings(self, filing) -> list:
+        return self.context.get("feedback", {}).get("findings", [])
+
+    @extend_schema_field(MessageOutput(many=True))
+    def get_messages(self, filing) -> list:
+        return self.context.get("feedback", {}).get("messages", [])
 
 
 class FilingProblem(serializers.Serializer):
