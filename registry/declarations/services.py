@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from registry.accounts.models import User
 from registry.audit.services import record
@@ -399,9 +400,9 @@ def sources_import(
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
     raise_if_any(problems_source_count(len(rows)))
     cleaned = [clean_source_values(row) for row in rows]
-    problems = []
+    problems, today = [], timezone.localdate()
     for number, row in enumerate(cleaned, start=1):
-        problems += validation.validate_source(row, prefix=f"rows.{number}.")
+        problems += validation.validate_source(row, prefix=f"rows.{number}.", today=today)
     raise_if_any(problems)
     if replace:
         declaration.sources.all().delete()

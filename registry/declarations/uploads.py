@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+
 from registry.declarations import validation
 from registry.declarations.selectors import SOURCE_FIELDS
 from registry.lib.problems import Problem
@@ -447,9 +449,9 @@ def source_row_problems(rows: list[dict[str, Any]], found: list[Problem]) -> lis
     So one upload reports everything wrong with it, not just the cells that aren't numbers.
     """
     unreadable = {problem_cell(p) for p in found}
-    problems = list(found)
+    problems, today = list(found), timezone.localdate()
     for number, row in enumerate(rows, start=1):
-        for problem in validation.validate_source(row, prefix=f"rows.{number}."):
+        for problem in validation.validate_source(row, prefix=f"rows.{number}.", today=today):
             if problem_cell(problem) not in unreadable:
                 problems.append(problem)
     return sorted(problems, key=report_order)

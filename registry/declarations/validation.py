@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -267,8 +268,10 @@ def as_whole_number(value: Any) -> int | None:
     return int(number)
 
 
-def not_in_future(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
-    today = timezone.localdate()
+def not_in_future(
+    values: Mapping, fields: Iterable[str], prefix: str, today: date | None = None
+) -> list[Problem]:
+    today = today or timezone.localdate()
     found = []
     for field in fields:
         day = as_date(values.get(field))
@@ -452,8 +455,11 @@ SOURCE_LISTS = [
 ]
 
 
-def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
-    """Every rule for one data source; `prefix` places its fields within a filing."""
+def validate_source(values: Mapping, prefix: str = "", today: date | None = None) -> list[Problem]:
+    """Every rule for one data source; `prefix` places its fields within a filing.
+
+    `today` (the register's local date) may be given by a caller checking thousands of sources.
+    """
     problems = required(values, SOURCE_REQUIRED, prefix)
     problems += not_too_long(values, SOURCE_LIMITS, prefix)
     problems += lists(values, SOURCE_LISTS, prefix)
@@ -474,7 +480,7 @@ def validate_source(values: Mapping, prefix: str = "") -> list[Problem]:
     ]
     problems += non_negative(values, ["size_tokens", "size_records", "size_bytes"], prefix)
     problems += validate_share(values, prefix)
-    problems += validate_collection_dates(values, prefix)
+    problems += validate_collection_dates(values, prefix, today)
     problems += validate_rights(values, prefix)
     url = values.get("url") or ""
     if url and not (isinstance(url, str) and re.match(r"^https?://[^\s/]+", url)):
@@ -506,9 +512,9 @@ def validate_share(values: Mapping, prefix: str) -> list[Problem]:
     return []
 
 
-def validate_collection_dates(values: Mapping, prefix: str) -> list[Problem]:
+def validate_collection_dates(values: Mapping, prefix: str, today: date | None) -> list[Problem]:
     problems = real_dates(values, SOURCE_DATES, prefix)
-    problems += not_in_future(values, SOURCE_DATES, prefix)
+    problems += not_in_future(values, SOURCE_DATES, prefix, today)
     start, end = as_date(values.get("collection_start")), as_date(values.get("collection_end"))
     if not values.get("collection_ongoing") and blank(values.get("collection_end")):
         problems.append(problem("collection_end_required", prefix + "collection_end"))
@@ -634,8 +640,9 @@ def validate_declaration(data: Mapping) -> list[Problem]:
     """Every problem that stops a declaration being submitted (data: `declaration_data`)."""
     sources = data.get("sources") or []
     problems = validate_general(data)
+    today = timezone.localdate()
     for i, source in enumerate(sources):
-        problems += validate_source(source, prefix=f"sources.{i}.")
+        problems += validate_source(source, prefix=f"sources.{i}.", today=today)
     problems += validate_source_shares(sources)
     for i, party in enumerate(data.get("supply_chain") or []):
         problems += validate_party(party, prefix=f"supply_chain.{i}.")

@@ -53,6 +53,7 @@ from registry.api.views import (
     IdCursorPagination,
     RowSerializer,
     StrictSerializer,
+    Text,
     validated,
 )
 from registry.declarations import choices, selectors, services, uploads, validation
@@ -105,9 +106,7 @@ class JsonNumber(serializers.FloatField):
 
 def text(help_text: str = "", **kwargs: Any) -> serializers.CharField:
     """Free text; whether it is required, and how long it may be, is for the rules to say."""
-    return serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, help_text=help_text, **kwargs
-    )
+    return Text(required=False, allow_blank=True, allow_null=True, help_text=help_text, **kwargs)
 
 
 def choice(options, help_text: str = "") -> serializers.ChoiceField:
