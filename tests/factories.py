@@ -81,7 +81,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def regulator(group: str, **fields) -> User:
     user = UserFactory(**fields)
-    user.groups.add(Group.objects.get(name=group))
+    # get_or_create: a transactional test's flush removes the groups a migration made.
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user
 
 
