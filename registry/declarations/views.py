@@ -65,11 +65,11 @@ from registry.filings.selectors import (
     PageFindings,
     PlacedFinding,
     SentFinding,
+    current_findings_on_page,
+    feedback_context,
     filing_feedback,
     filing_history,
     filing_snapshots,
-    filing_timeline,
-    findings_on_page,
 )
 from registry.filings.states import AWAITING_REGULATOR, OPEN, Status
 from registry.lib.codes import country_name, language_names
@@ -335,19 +335,8 @@ def read_context(declaration: ProvenanceDeclaration, user) -> dict[str, Any]:
 
 
 def regulator_context(declaration: ProvenanceDeclaration) -> dict[str, Any]:
-    """The history with the regulator's messages and findings, and the request being answered."""
     history = list(filing_history(KIND, declaration.pk))
-    feedback = filing_feedback(declaration)
-    placed = place_findings(declaration, feedback.findings)
-    requests = [step for step in history if step.action == "request_changes"]
-    asked = declaration.status == Status.CHANGES_REQUESTED
-    return {
-        "timeline": filing_timeline(history, feedback.messages, placed),
-        # The regulator's latest request and its findings, while they are being answered.
-        "change_request": requests[-1] if requests and asked else None,
-        "current_findings": [item for item in placed if item.finding.current],
-        "placed_findings": placed,
-    }
+    return feedback_context(declaration, history, place_findings)
 
 
 @editable_declaration
@@ -583,11 +572,7 @@ def anchored(url: str, target: str) -> str:
 def findings_for_page(
     declaration: ProvenanceDeclaration, page: str, fields: Iterable[str] = ()
 ) -> PageFindings:
-    """The findings being answered that a question page shows: none unless changes are asked."""
-    feedback = filing_feedback(declaration, findings_only_current=True)
-    if not feedback.findings:
-        return PageFindings()
-    return findings_on_page(place_findings(declaration, feedback.findings), page, fields)
+    return current_findings_on_page(declaration, place_findings, page, fields)
 
 
 # --- Summaries: the task list's read view and check your answers

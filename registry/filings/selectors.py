@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import F, QuerySet
 
@@ -185,6 +185,37 @@ class PageFindings:
 
     def for_field(self, name: str) -> list[PlacedFinding]:
         return self.by_field.get(name, [])
+
+
+# Where a kind of filing shows each finding: its page, and the question on that page.
+Placer = Callable[[Any, list["SentFinding"]], list[PlacedFinding]]
+
+
+def current_findings_on_page(
+    filing: Filing, place: Placer, page: str, fields: Iterable[str] = ()
+) -> PageFindings:
+    """The findings being answered that a question page shows: none unless changes are asked."""
+    feedback = filing_feedback(filing, findings_only_current=True)
+    if not feedback.findings:
+        return PageFindings()
+    return findings_on_page(place(filing, feedback.findings), page, fields)
+
+
+def feedback_context(
+    filing: Filing, history: list[FilingTransition], place: Placer
+) -> dict[str, Any]:
+    """The history with the regulator's messages and findings, and the request being answered."""
+    feedback = filing_feedback(filing)
+    placed = place(filing, feedback.findings)
+    requests = [step for step in history if step.action == "request_changes"]
+    asked = filing.status == Status.CHANGES_REQUESTED
+    return {
+        "timeline": filing_timeline(history, feedback.messages, placed),
+        # The regulator's latest request and its findings, while they are being answered.
+        "change_request": requests[-1] if requests and asked else None,
+        "current_findings": [item for item in placed if item.finding.current],
+        "placed_findings": placed,
+    }
 
 
 def findings_on_page(

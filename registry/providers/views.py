@@ -28,10 +28,11 @@ from registry.filings.selectors import (
     PageFindings,
     PlacedFinding,
     SentFinding,
+    current_findings_on_page,
+    feedback_context,
     filing_feedback,
     filing_history,
     filing_snapshots,
-    filing_timeline,
     findings_on_page,
 )
 from registry.filings.states import Status, allowed
@@ -346,24 +347,11 @@ def place_link_finding(finding: SentFinding, names: Mapping[int, str]) -> Placed
 def findings_for_page(
     statement: OwnershipStatement, page: str, fields: Iterable[str] = ()
 ) -> PageFindings:
-    """The findings being answered that a question page shows: none unless changes are asked."""
-    feedback = filing_feedback(statement, findings_only_current=True)
-    if not feedback.findings:
-        return PageFindings()
-    return findings_on_page(place_findings(statement, feedback.findings), page, fields)
+    return current_findings_on_page(statement, place_findings, page, fields)
 
 
 def regulator_context(statement: OwnershipStatement, history: list) -> dict[str, Any]:
-    """The history with the regulator's messages and findings, and the request being answered."""
-    feedback = filing_feedback(statement)
-    placed = place_findings(statement, feedback.findings)
-    requests = [step for step in history if step.action == "request_changes"]
-    asked = statement.status == Status.CHANGES_REQUESTED
-    return {
-        "timeline": filing_timeline(history, feedback.messages, placed),
-        "change_request": requests[-1] if requests and asked else None,
-        "current_findings": [item for item in placed if item.finding.current],
-    }
+    return feedback_context(statement, history, place_findings)
 
 
 @member_required
