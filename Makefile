@@ -15,7 +15,7 @@ STATIC_GOVUK := registry/static/govuk
 export DEBUG ?= true
 
 .PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean \
-	bench-api schema
+	bench-api bench-export schema
 
 run: install migrate demo serve
 
@@ -69,6 +69,10 @@ browser-deps:
 # Benchmarks need the local PostgreSQL (see README, Benchmarks).
 bench-api:
 	$(PY) benchmarks/api_submit.py
+
+# The open-data export's peak memory at 100,000 models against 1,000 (building them takes minutes).
+bench-export:
+	$(PY) benchmarks/open_data_export.py
 
 clean:
 	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3

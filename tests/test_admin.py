@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +29,7 @@ from registry.declarations.models import (
 from registry.declarations.services import declaration_submit
 from registry.filings.models import FilingKind, FilingSnapshot, FilingTransition
 from registry.filings.states import Status
+from registry.labels.models import LabelPdf, OpenDataExport
 from registry.providers.models import (
     OwnershipStatement,
     RegistrationSequence,
@@ -124,6 +126,22 @@ class AdminTestCase(PersonaTestCase):
         cls.snapshot = FilingSnapshot.objects.get(**of_submitted)
         cls.transition = FilingTransition.objects.get(**of_submitted)
         cls.case = review_case_with_everything(cls)
+        # Published files, recorded as the services record them (their bytes are not needed here).
+        LabelPdf.objects.create(
+            declaration=cls.submitted,
+            file="labels/MOD-000001/v1.pdf",
+            sha256="a" * 64,
+            size=1024,
+            rendered_at=timezone.now(),
+        )
+        OpenDataExport.objects.create(
+            format="csv",
+            file="open-data/20260301T020000Z/register.csv",
+            sha256="b" * 64,
+            size=2048,
+            rows=1,
+            created_at=timezone.now(),
+        )
 
     @classmethod
     def secrets(cls) -> list[str]:

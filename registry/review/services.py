@@ -22,6 +22,7 @@ from registry.declarations.services import DECLARATION
 from registry.filings.models import Filing, FilingKind, FilingSnapshot
 from registry.filings.services import filing_transition
 from registry.filings.states import Status
+from registry.labels.services import label_pdf_schedule
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 from registry.providers.services import OWNERSHIP
 from registry.review import risks
@@ -95,6 +96,9 @@ def case_follow(
     case.status = filing.status
     if action in ("accept", "reject"):
         case.closed_at = now
+    if action == "accept" and kind == FilingKind.DECLARATION:
+        # The label is live at once; its PDF follows in the background, once this commits.
+        transaction.on_commit(lambda: label_pdf_schedule(filing.pk))
     if action == "request_changes":
         case.findings.filter(sent_at=None).update(sent_at=now)
     case.save()

@@ -42,9 +42,13 @@ def browser():
 
 
 @pytest.fixture
-def server(transactional_db, settings):
-    """Serve the app on 127.0.0.1, static files through WhiteNoise exactly as in production."""
+def server(transactional_db, settings, tmp_path):
+    """Serve the app on 127.0.0.1, static files through WhiteNoise exactly as in production.
+
+    Files it stores (a label's PDF, rendered once a declaration is accepted) go to a temporary
+    folder, not the working copy's media/."""
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     shared = {}
     for connection in connections.all():
         if connection.vendor == "sqlite" and connection.is_in_memory_db():

@@ -635,91 +635,98 @@ def keys_in(value) -> set[str]:
     return set()
 
 
+def sentinel_filing(case) -> ProvenanceDeclaration:
+    """An accepted declaration of Acme's "Leaky" with a sentinel in every regulator-only field
+    and three confidential sources, and Acme's accepted ownership with a sentinel investor."""
+    numbers = SENTINEL_NUMBERS
+    declaration = complete_declaration(
+        model=AIModelFactory(provider=case.acme, name="Leaky"),
+        sources=6,
+        training_data_size={
+            "text": "1b_10t",
+            "image": "gt_1b",
+            "audio": "10k_1m_h",
+            "video": "10k_1m_h",
+        },
+        **{field: numbers[field] for field in list(numbers)[:4]},
+        signatory_name=SENTINEL_TEXT["signatory name"],
+        signatory_role=SENTINEL_TEXT["signatory role"],
+    )
+    DataSource.objects.filter(declaration=declaration).update(
+        size_tokens=numbers["size_tokens"],
+        size_records=numbers["size_records"],
+        size_bytes=numbers["size_bytes"],
+    )
+    sources = list(declaration.sources.order_by("id"))
+    hidden = {
+        "confidential": True,
+        "confidentiality_reason": SENTINEL_TEXT["confidentiality reason"],
+        "owner": SENTINEL_TEXT["confidential source owner"],
+        "description": SENTINEL_TEXT["confidential source description"],
+    }
+    DataSource.objects.filter(pk=sources[3].pk).update(
+        name=SENTINEL_TEXT["confidential source name"],
+        url=SENTINEL_TEXT["confidential source url"],
+        **hidden,
+    )
+    DataSource.objects.filter(pk=sources[4].pk).update(
+        name=f"{SENTINEL_TEXT['confidential source name']} crawl",
+        category="web_crawl",
+        acquisition="scraped",
+        url="",
+        licence="",
+        licence_use_category="unspecified",
+        crawler_name=SENTINEL_TEXT["confidential crawler"],
+        crawler_user_agent=SENTINEL_TEXT["confidential crawler agent"],
+        robots_txt_respected=False,
+        tdm_opt_out_respected=True,
+        top_domains=[SENTINEL_TEXT["confidential top domain"]],
+        **hidden,
+    )
+    DataSource.objects.filter(pk=sources[5].pk).update(
+        name=f"{SENTINEL_TEXT['confidential source name']} synthetic",
+        category="synthetic",
+        acquisition="generated",
+        url="",
+        licence="",
+        licence_use_category="unspecified",
+        ip_status="own",
+        generator_models=[
+            {
+                "name": SENTINEL_TEXT["confidential generator"],
+                "provider": SENTINEL_TEXT["confidential generator"],
+                "terms_permit_training": "no",
+            }
+        ],
+        **hidden,
+    )
+    RedTeamAttestation.objects.filter(declaration=declaration).update(
+        report=SENTINEL_TEXT["red-team report"],
+        report_sha256=SENTINEL_TEXT["red-team report hash"],
+    )
+    published = publish(case, declaration)
+    accepted_ownership(
+        case,
+        links=[
+            US_FUND
+            | {
+                "share_percent": numbers["share_percent of an investor"],
+                "votes_percent": numbers["votes_percent of an investor"],
+                "nsi_notified": True,
+                "nsi_reference": SENTINEL_TEXT["NSI reference"],
+            }
+        ],
+    )
+    return published
+
+
 class LeakTests(PersonaTestCase):
     """Every regulator-only field and a confidential source filled with sentinels, accepted."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        numbers = SENTINEL_NUMBERS
-        declaration = complete_declaration(
-            model=AIModelFactory(provider=cls.acme, name="Leaky"),
-            sources=6,
-            training_data_size={
-                "text": "1b_10t",
-                "image": "gt_1b",
-                "audio": "10k_1m_h",
-                "video": "10k_1m_h",
-            },
-            **{field: numbers[field] for field in list(numbers)[:4]},
-            signatory_name=SENTINEL_TEXT["signatory name"],
-            signatory_role=SENTINEL_TEXT["signatory role"],
-        )
-        DataSource.objects.filter(declaration=declaration).update(
-            size_tokens=numbers["size_tokens"],
-            size_records=numbers["size_records"],
-            size_bytes=numbers["size_bytes"],
-        )
-        sources = list(declaration.sources.order_by("id"))
-        hidden = {
-            "confidential": True,
-            "confidentiality_reason": SENTINEL_TEXT["confidentiality reason"],
-            "owner": SENTINEL_TEXT["confidential source owner"],
-            "description": SENTINEL_TEXT["confidential source description"],
-        }
-        DataSource.objects.filter(pk=sources[3].pk).update(
-            name=SENTINEL_TEXT["confidential source name"],
-            url=SENTINEL_TEXT["confidential source url"],
-            **hidden,
-        )
-        DataSource.objects.filter(pk=sources[4].pk).update(
-            name=f"{SENTINEL_TEXT['confidential source name']} crawl",
-            category="web_crawl",
-            acquisition="scraped",
-            url="",
-            licence="",
-            licence_use_category="unspecified",
-            crawler_name=SENTINEL_TEXT["confidential crawler"],
-            crawler_user_agent=SENTINEL_TEXT["confidential crawler agent"],
-            robots_txt_respected=False,
-            tdm_opt_out_respected=True,
-            top_domains=[SENTINEL_TEXT["confidential top domain"]],
-            **hidden,
-        )
-        DataSource.objects.filter(pk=sources[5].pk).update(
-            name=f"{SENTINEL_TEXT['confidential source name']} synthetic",
-            category="synthetic",
-            acquisition="generated",
-            url="",
-            licence="",
-            licence_use_category="unspecified",
-            ip_status="own",
-            generator_models=[
-                {
-                    "name": SENTINEL_TEXT["confidential generator"],
-                    "provider": SENTINEL_TEXT["confidential generator"],
-                    "terms_permit_training": "no",
-                }
-            ],
-            **hidden,
-        )
-        RedTeamAttestation.objects.filter(declaration=declaration).update(
-            report=SENTINEL_TEXT["red-team report"],
-            report_sha256=SENTINEL_TEXT["red-team report hash"],
-        )
-        cls.declaration = publish(cls, declaration)
-        accepted_ownership(
-            cls,
-            links=[
-                US_FUND
-                | {
-                    "share_percent": numbers["share_percent of an investor"],
-                    "votes_percent": numbers["votes_percent of an investor"],
-                    "nsi_notified": True,
-                    "nsi_reference": SENTINEL_TEXT["NSI reference"],
-                }
-            ],
-        )
+        cls.declaration = sentinel_filing(cls)
 
     def setUp(self):
         cache.clear()  # the anonymous rate limit, untouched by earlier tests

@@ -1,0 +1,188 @@
+"""The open data: every registered model once, public fields only, with true hashes and counts."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, override_settings
+
+from registry.audit.models import AuditEvent
+from registry.labels import exports
+from registry.labels.models import OpenDataExport
+from tests.base import PersonaTestCase
+from tests.factories import AIModelFactory, complete_declaration
+from tests.labels import published_model, withdraw
+from tests.labels.test_selectors import (
+    REGULATOR_ONLY_KEYS,
+    SENTINEL_NUMBERS,
+    SENTINEL_TEXT,
+    keys_in,
+    sentinel_filing,
+)
+
+IN_MEMORY = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+
+
+def read(export: OpenDataExport) -> bytes:
+    with export.file.open("rb") as file:
+        return file.read()
+
+
+class ExportTests(PersonaTestCase):
+    """Leaky (sentinels everywhere), Acme Chat, a withdrawn model and a draft-only model."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.leaky = sentinel_filing(cls)
+        cls.chat = published_model(cls, name="Acme Chat", version="2.1", sources=4)
+        gone = published_model(cls, name="Acme Old", sources=1)
+        withdraw(cls, gone, "Retired: replaced by Acme Chat")
+        complete_declaration(model=AIModelFactory(provider=cls.acme, name="Unpublished"))
+
+    def setUp(self):
+        self.enterContext(override_settings(STORAGES=IN_MEMORY))  # a new, empty storage each test
+        self.csv_export, self.jsonl_export = exports.open_data_export(NOW)
+        self.csv_bytes, self.jsonl_bytes = read(self.csv_export), read(self.jsonl_export)
+        self.csv_rows = list(csv.DictReader(io.StringIO(self.csv_bytes.decode())))
+        self.jsonl_rows = [json.loads(line) for line in self.jsonl_bytes.decode().splitlines()]
+
+    def test_one_row_per_registered_model_in_each_file(self):
+        names = ["Leaky", "Acme Chat", "Acme Old"]
+        numbers = sorted(
+            declaration.model.registration_number for declaration in (self.leaky, self.chat)
+        )
+        for export, rows in (
+            (self.csv_export, self.csv_rows),
+            (self.jsonl_export, self.jsonl_rows),
+        ):
+            with self.subTest(export.format):
+                self.assertEqual(export.rows, 3)
+                self.assertEqual(len(rows), 3)
+                row_names = [row["name"] if "name" in row else row["model"]["name"] for row in rows]
+                self.assertEqual(sorted(row_names), sorted(names))
+        csv_numbers = [row["registration_number"] for row in self.csv_rows]
+        self.assertEqual(csv_numbers, sorted(csv_numbers))  # by registration number
+        self.assertLessEqual(set(numbers), set(csv_numbers))
+
+    def test_the_csv_header_and_a_row_s_values(self):
+        header = self.csv_bytes.decode().split("\r\n", 1)[0]
+        self.assertEqual(header, ",".join(exports.CSV_COLUMNS))
+        row = next(r for r in self.csv_rows if r["name"] == "Acme Chat")
+        number = self.chat.model.registration_number
+        self.assertEqual(
+            {column: row[column] for column in exports.CSV_COLUMNS[:9]},
+            {
+                "registration_number": number,
+                "name": "Acme Chat",
+                "version": "2.1",
+                "provider_registration_number": self.acme.registration_number,
+                "provider_name": "Acme AI",
+                "provider_country": "GB",
+                "label_version": "1",
+                "status": "accepted",
+                "accepted_on": str(self.chat.decided_at.date()),
+            },
+        )
+        self.assertEqual(row["size_bands"], "text: 1b_10t")
+        self.assertEqual(row["languages"], "en: 80%; fr: 20%")
+        self.assertEqual(row["public_sources"], "4")
+        self.assertEqual(row["confidential_sources"], "0")
+        self.assertIn("web_crawl: 25.000%", row["composition"])
+        self.assertEqual(row["label_url"], f"http://127.0.0.1:8000/register/models/{number}/")
+
+    def test_a_withdrawn_model_is_a_tombstone_row(self):
+        row = next(r for r in self.csv_rows if r["name"] == "Acme Old")
+        self.assertEqual(
+            (row["status"], row["withdrawal_reason"]),
+            ("withdrawn", "Retired: replaced by Acme Chat"),
+        )
+        self.assertEqual(row["composition"], "")
+        line = next(r for r in self.jsonl_rows if r["model"]["name"] == "Acme Old")
+        self.assertEqual(line["kind"], "tombstone")
+
+    def test_jsonl_rows_are_the_public_api_s_labels(self):
+        number = self.chat.model.registration_number
+        line = next(r for r in self.jsonl_rows if r["model"]["name"] == "Acme Chat")
+        response = self.client.get(f"/api/v1/public/models/{number}/")
+        self.assertEqual(line, response.json())
+
+    def test_no_sentinel_and_no_regulator_only_key_in_either_file(self):
+        for export, data in (
+            (self.csv_export, self.csv_bytes),
+            (self.jsonl_export, self.jsonl_bytes),
+        ):
+            text = data.decode()
+            for name, sentinel in [*SENTINEL_TEXT.items(), *SENTINEL_NUMBERS.items()]:
+                with self.subTest(export.format, sentinel=name):
+                    self.assertNotIn(str(sentinel), text)
+        self.assertEqual(set(exports.CSV_COLUMNS) & REGULATOR_ONLY_KEYS, set())
+        for row in self.jsonl_rows:
+            self.assertEqual(keys_in(row) & REGULATOR_ONLY_KEYS, set())
+        leaky = next(r for r in self.csv_rows if r["name"] == "Leaky")
+        self.assertEqual(leaky["confidential_sources"], "3")
+
+    def test_sha256_size_and_date_describe_the_stored_bytes(self):
+        for export, data in (
+            (self.csv_export, self.csv_bytes),
+            (self.jsonl_export, self.jsonl_bytes),
+        ):
+            with self.subTest(export.format):
+                self.assertEqual(export.sha256, hashlib.sha256(data).hexdigest())
+                self.assertEqual(export.size, len(data))
+                self.assertEqual(export.created_at, NOW)
+                self.assertEqual(
+                    export.file.name, f"open-data/20260301T020000Z/register.{export.format}"
+                )
+        events = AuditEvent.objects.filter(action="labels.open_data_exported")
+        self.assertEqual(
+            sorted(events.values_list("target_id", flat=True)),
+            sorted([str(self.csv_export.pk), str(self.jsonl_export.pk)]),
+        )
+
+    def test_previous_exports_are_kept_up_to_the_limit_and_the_latest_listed(self):
+        later = exports.open_data_export(NOW + timedelta(days=1), keep=2)
+        self.assertEqual(OpenDataExport.objects.count(), 4)
+        self.assertEqual(exports.open_data_latest(), later)
+        newest = exports.open_data_export(NOW + timedelta(days=2), keep=2)
+        self.assertEqual(OpenDataExport.objects.count(), 4)
+        self.assertIs(OpenDataExport.objects.filter(pk=self.csv_export.pk).exists(), False)
+        self.assertIs(self.csv_export.file.storage.exists(self.csv_export.file.name), False)
+        self.assertEqual(exports.open_data_latest(), newest)
+
+    def test_the_command_prints_each_file_its_rows_and_hash(self):
+        out = io.StringIO()
+        call_command("export_open_data", stdout=out)
+        latest = exports.open_data_latest()
+        self.assertEqual([e.format for e in latest], ["csv", "jsonl"])
+        self.assertEqual(
+            out.getvalue().splitlines(),
+            [f"{e.file.name}  3 rows  {e.size} bytes  sha256 {e.sha256}" for e in latest],
+        )
+
+
+class CellTests(SimpleTestCase):
+    def test_cells_are_safe_to_open_in_a_spreadsheet(self):
+        cases = {
+            None: "",
+            True: "true",
+            False: "false",
+            7: "7",
+            '=HYPERLINK("x")': '\'=HYPERLINK("x")',
+            "+1": "'+1",
+            "@sum": "'@sum",
+            "plain": "plain",
+        }
+        for value, expected in cases.items():
+            with self.subTest(value=value):
+                self.assertEqual(exports.cell(value), expected)
