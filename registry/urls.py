@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("registry.accounts.urls")),
     path("", include("registry.providers.urls")),
     path("", include("registry.declarations.urls")),
+    path("register/", include("registry.labels.urls")),
     path("console/", include("registry.review.urls")),
     path("api/", include("registry.api.urls")),
     path("admin/", admin.site.urls),

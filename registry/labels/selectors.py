@@ -10,12 +10,14 @@ decide the public risk alerts, whose messages never give them.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     DecimalField,
     Exists,
@@ -39,6 +41,7 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
+from registry.filings.models import FilingKind
 from registry.filings.states import PUBLISHED, Status
 from registry.providers.models import (
     InvestmentLink,
@@ -48,6 +51,7 @@ from registry.providers.models import (
     ownership_band,
 )
 from registry.review import risks
+from registry.review.models import CaseFlag
 
 # A source's public answers, as the label lists them (never its exact sizes).
 PUBLIC_SOURCE_FIELDS = [
@@ -423,7 +427,7 @@ def public_model_entry(model: AIModel) -> dict[str, Any]:
 
 def label_declaration(registration_number: str, version: int | None = None):
     """The published declaration a label shows: the latest one, or a given version; else None."""
-    declarations = published_declarations().select_related("model__provider")
+    declarations = published_declarations().select_related("model__provider", "label_pdf")
     declarations = declarations.filter(model__registration_number=registration_number)
     if version is not None:
         declarations = declarations.filter(version=version)
@@ -702,3 +706,135 @@ def versions(model_id: int) -> list[dict[str, Any]]:
         }
         for row in rows.values("version", "status", "submitted_at", "decided_at", "withdrawn_at")
     ]
+
+
+# --- The register's search page
+
+
+def search_models(
+    *,
+    q: str = "",
+    modality: str = "",
+    category: str = "",
+    foreign_control: bool | None = None,
+    state_affiliated: bool | None = None,
+    has_alerts: bool | None = None,
+) -> QuerySet[AIModel]:
+    """Registered models for the register's search page, best match first when searching.
+
+    The filters are `public_models`'s. The search is full-text on PostgreSQL (the model's name,
+    its provider's legal and trading names, both registration numbers) and `public_models`'s
+    substring match elsewhere; a registration number typed in full matches on either.
+    `has_alerts`: the latest published declaration or the provider's accepted ownership
+    statement raised a public risk flag when it was last submitted (the label recomputes them).
+    """
+    full_text = bool(q) and connection.vendor == "postgresql"
+    models = public_models(
+        q="" if full_text else q,
+        modality=modality,
+        category=category,
+        foreign_control=foreign_control,
+        state_affiliated=state_affiliated,
+    )
+    if has_alerts is not None:
+        models = models.filter(public_alerts_raised() if has_alerts else ~public_alerts_raised())
+    if full_text:
+        return full_text_search(models, q)
+    return models.order_by("name", "id")
+
+
+# The register searches model and provider names together: a vector across two tables can't be
+# one expression index, and the register is small enough (thousands of rows) to scan.
+MODEL_SEARCH_VECTOR = (
+    "name",
+    "registration_number",
+    "provider__legal_name",
+    "provider__trading_name",
+    "provider__registration_number",
+)
+
+
+def full_text_search(models: QuerySet[AIModel], q: str) -> QuerySet[AIModel]:
+    """PostgreSQL only: rank by a `simple`-config vector, so names aren't stemmed as English."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector(*MODEL_SEARCH_VECTOR, config="simple")
+    query = SearchQuery(q, search_type="websearch", config="simple")
+    number = q.strip().upper()
+    return (
+        models.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(
+            Q(search=query)
+            | Q(registration_number=number)
+            | Q(provider__registration_number=number)
+        )
+        .order_by("-rank", "name", "id")
+    )
+
+
+def public_alerts_raised() -> Exists:
+    """The outer model's latest published declaration, or its provider's accepted ownership
+    statement, has a public risk flag on its review case."""
+    statements = OwnershipStatement.objects.filter(
+        provider_id=OuterRef(OuterRef("provider_id")), status=Status.ACCEPTED
+    ).values("pk")
+    flagged = CaseFlag.objects.filter(public=True).filter(
+        Q(
+            case__filing_kind=FilingKind.DECLARATION,
+            case__filing_id=OuterRef("label_declaration_id"),
+        )
+        | Q(case__filing_kind=FilingKind.OWNERSHIP, case__filing_id__in=statements)
+    )
+    return Exists(flagged)
+
+
+def search_providers(q: str) -> QuerySet[Provider]:
+    """Providers on the register whose name or number matches, by name."""
+    return public_providers(q=q).order_by("legal_name", "id")
+
+
+# --- Caching validators
+
+
+def label_stamp(registration_number: str, version: int | None = None) -> dict[str, Any] | None:
+    """What a label's ETag and Last-Modified derive from, in one query; None if not published.
+
+    Every published version of the model (the label lists them all, and the latest decides
+    what the model's own address shows), the model's and provider's public details, and the
+    provider's accepted ownership statement. The date counts too: the red-team alerts fall due
+    with time.
+    """
+    ownership = OwnershipStatement.objects.filter(
+        provider_id=OuterRef("model__provider_id"), status=Status.ACCEPTED
+    ).order_by("-version")
+    rows = list(
+        published_declarations()
+        .filter(model__registration_number=registration_number)
+        .annotate(
+            ownership_id=Subquery(ownership.values("pk")[:1]),
+            ownership_decided_at=Subquery(ownership.values("decided_at")[:1]),
+        )
+        .values_list(
+            "id",
+            "version",
+            "status",
+            "updated_at",
+            "decided_at",
+            "withdrawn_at",
+            "ownership_id",
+            "ownership_decided_at",
+            "label_pdf__sha256",  # the page links to the PDF once it is rendered
+            *(f"model__{field}" for field in MODEL_FIELDS),
+            *(f"model__provider__{field}" for field in PROVIDER_FIELDS),
+        )
+    )
+    if not rows or (version is not None and version not in {row[1] for row in rows}):
+        return None
+    today = timezone.localdate()
+    moments = [m for row in rows for m in row[3:6] + row[7:8] if m is not None]
+    start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    fingerprint = repr((registration_number, version, today, rows)).encode()
+    return {
+        "etag": hashlib.sha256(fingerprint).hexdigest()[:32],
+        "last_modified": max([*moments, start_of_today]),
+    }

@@ -3,6 +3,9 @@ through the services, by the personas of `tests.base`."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from registry.declarations.models import ProvenanceDeclaration
@@ -11,6 +14,7 @@ from registry.declarations.services import (
     declaration_submit,
     declaration_withdraw,
 )
+from registry.labels.models import LabelPdf, OpenDataExport
 from registry.providers.models import OwnershipStatement
 from registry.providers.services import ownership_transition
 from registry.review.models import Case
@@ -81,3 +85,25 @@ def accepted_ownership(case, provider=None, submitter=None, links=()):
     for fields in links:
         InvestmentLinkFactory(statement=statement, **fields)
     return accept_ownership(case, statement, submitter)
+
+
+def stored_downloads(declaration: ProvenanceDeclaration) -> tuple[LabelPdf, OpenDataExport]:
+    """A stored PDF of the declaration's label and an open-data file, without rendering either."""
+    body = b"%PDF-1.4 a label"
+    label_pdf = LabelPdf(
+        declaration=declaration,
+        sha256=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+        rendered_at=timezone.now(),
+    )
+    label_pdf.file.save("label.pdf", ContentFile(body))
+    rows = b'{"kind": "label"}\n'
+    export = OpenDataExport(
+        format="jsonl",
+        sha256=hashlib.sha256(rows).hexdigest(),
+        rows=1,
+        size=len(rows),
+        created_at=timezone.now(),
+    )
+    export.file.save("register.jsonl", ContentFile(rows))
+    return label_pdf, export

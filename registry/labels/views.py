@@ -1,0 +1,263 @@
+"""The public register's pages: search, a model's label (HTML, JSON, badge) and a provider.
+
+Anyone may read them, signed in or not; they show only what `registry.labels.selectors`
+returns, which is public by construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.http import condition, require_safe
+from rest_framework.renderers import JSONRenderer
+
+from registry.api.v1.public import label_response
+from registry.declarations.models import ProvenanceDeclaration
+from registry.filings.states import PUBLISHED, Status
+from registry.labels import selectors, svg
+from registry.labels.exports import open_data_latest
+from registry.labels.forms import RegisterSearchForm
+from registry.labels.models import LabelPdf, OpenDataExport
+
+RESULTS_PER_PAGE = 20
+PROVIDERS_SHOWN = 10
+
+
+# --- Caching: ETag and Last-Modified from one query (see selectors.label_stamp)
+
+
+def stamp(request: HttpRequest, registration_number: str, version: int | None = None):
+    """The label's validators, read once per request however many times they are asked for."""
+    key = (registration_number, version)
+    cached = getattr(request, "_label_stamp", None)
+    if cached is None or cached[0] != key:
+        cached = (key, selectors.label_stamp(registration_number, version))
+        request._label_stamp = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+def data_etag(request, registration_number: str, version: int | None = None) -> str | None:
+    found = stamp(request, registration_number, version)
+    return found["etag"] if found else None
+
+
+def page_etag(request, registration_number: str, version: int | None = None) -> str | None:
+    """The page's ETag also depends on who asks: the navigation differs once signed in."""
+    found = stamp(request, registration_number, version)
+    if found is None:
+        return None
+    viewer = request.user.pk if request.user.is_authenticated else "anonymous"
+    return f"{found['etag']}-{viewer}"
+
+
+def last_modified(request, registration_number: str, version: int | None = None):
+    found = stamp(request, registration_number, version)
+    return found["last_modified"] if found else None
+
+
+label_page_condition = condition(etag_func=page_etag, last_modified_func=last_modified)
+label_data_condition = condition(etag_func=data_etag, last_modified_func=last_modified)
+
+
+# --- The label
+
+
+def published(registration_number: str, version: int | None = None) -> ProvenanceDeclaration:
+    declaration = selectors.label_declaration(registration_number, version)
+    if declaration is None:
+        raise Http404("Not on the register")
+    return declaration
+
+
+def label_pdf_url(declaration: ProvenanceDeclaration) -> str | None:
+    """Where the version's label PDF can be downloaded; None while it isn't rendered yet (the
+    page never waits for it). `label_declaration` loaded the PDF's row with the declaration."""
+    if not hasattr(declaration, "label_pdf"):
+        return None
+    number = declaration.model.registration_number
+    return reverse("labels:model-version-pdf", args=[number, declaration.version])
+
+
+def label_links(request: HttpRequest, declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    number, version = declaration.model.registration_number, declaration.version
+    badge = reverse("labels:model-badge", args=[number])
+    return {
+        "latest": reverse("labels:model", args=[number]),
+        "json": reverse("labels:model-version-json", args=[number, version]),
+        "latest_json": reverse("labels:model-json", args=[number]),
+        "badge": badge,
+        "badge_absolute": request.build_absolute_uri(badge),
+        "latest_absolute": request.build_absolute_uri(reverse("labels:model", args=[number])),
+        "pdf": label_pdf_url(declaration),
+        "provider": reverse(
+            "labels:provider", args=[declaration.model.provider.registration_number]
+        ),
+    }
+
+
+def render_label(request: HttpRequest, declaration: ProvenanceDeclaration, data: dict[str, Any]):
+    template = "labels/tombstone.html" if data["kind"] == "tombstone" else "labels/model.html"
+    context = {
+        "label": data,
+        "links": label_links(request, declaration),
+        "pdf_url": label_pdf_url(declaration),
+        "is_latest": data["versions"][0]["version"] == declaration.version,
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@label_page_condition
+def model_page(request: HttpRequest, registration_number: str) -> HttpResponse:
+    """The label of the model's latest published version, or its tombstone if withdrawn."""
+    declaration = published(registration_number)
+    return render_label(request, declaration, selectors.model_label(declaration))
+
+
+@require_safe
+@label_page_condition
+def model_version_page(request: HttpRequest, registration_number: str, version: int):
+    """One published version's label; superseded and withdrawn versions stay readable."""
+    declaration = published(registration_number, version)
+    return render_label(request, declaration, selectors.label_data(declaration))
+
+
+def json_response(data: dict[str, Any]) -> HttpResponse:
+    """The label as the public API serves it: the same serializers and renderer."""
+    body = JSONRenderer().render(label_response(data).data)
+    response = HttpResponse(body, content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+@label_data_condition
+def model_json(request: HttpRequest, registration_number: str) -> HttpResponse:
+    return json_response(selectors.model_label(published(registration_number)))
+
+
+@require_safe
+@label_data_condition
+def model_version_json(request: HttpRequest, registration_number: str, version: int):
+    return json_response(selectors.label_data(published(registration_number, version)))
+
+
+@require_safe
+@label_data_condition
+def model_badge(request: HttpRequest, registration_number: str) -> HttpResponse:
+    """An SVG badge for the model's own site, linking to its label."""
+    declaration = published(registration_number)
+    withdrawn = declaration.status == Status.WITHDRAWN
+    status = (
+        "withdrawn" if withdrawn else f"registered {registration_number} v{declaration.version}"
+    )
+    context = {
+        **svg.badge_geometry("AI provenance", status),
+        "withdrawn": withdrawn,
+        "href": request.build_absolute_uri(reverse("labels:model", args=[registration_number])),
+        "title": f"AI provenance: {status}: {declaration.model.name}",
+    }
+    body = render_to_string("labels/badge.svg", context)
+    response = HttpResponse(body, content_type="image/svg+xml")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- Provider and search
+
+
+# --- The label as a PDF, rendered once per accepted version (labels.services)
+
+
+def published_pdf(registration_number: str, version: int) -> QuerySet[LabelPdf]:
+    return LabelPdf.objects.filter(
+        declaration__model__registration_number=registration_number,
+        declaration__version=version,
+        declaration__status__in=PUBLISHED,
+    )
+
+
+def pdf_etag(request, registration_number: str, version: int) -> str | None:
+    return published_pdf(registration_number, version).values_list("sha256", flat=True).first()
+
+
+@require_safe
+@condition(etag_func=pdf_etag)
+def model_version_pdf(request: HttpRequest, registration_number: str, version: int) -> FileResponse:
+    """The PDF as stored, with its SHA-256 as ETag: it never changes once rendered."""
+    label_pdf = published_pdf(registration_number, version).first()
+    if label_pdf is None:
+        raise Http404("No PDF of this label yet")
+    response = FileResponse(
+        label_pdf.file.open("rb"),
+        as_attachment=True,
+        filename=f"{registration_number}-v{version}.pdf",
+        content_type="application/pdf",
+    )
+    response["Last-Modified"] = http_date(label_pdf.rendered_at.timestamp())
+    response["Digest"] = f"sha-256={label_pdf.sha256}"
+    return response
+
+
+# --- Open data
+
+
+@require_safe
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "labels/open_data.html", {"exports": open_data_latest()})
+
+
+OPEN_DATA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+
+
+@require_safe
+def open_data_file(request: HttpRequest, export_id: int) -> FileResponse:
+    export = get_object_or_404(OpenDataExport, pk=export_id)
+    stamp = export.created_at.strftime("%Y-%m-%d")
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"provenance-register-{stamp}.{export.format}",
+        content_type=OPEN_DATA_TYPES[export.format],
+    )
+    response["ETag"] = f'"{export.sha256}"'
+    return response
+
+
+@require_safe
+def provider_page(request: HttpRequest, registration_number: str) -> HttpResponse:
+    provider = selectors.public_providers().filter(registration_number=registration_number).first()
+    if provider is None:
+        raise Http404("Not on the register")
+    context = {"provider": selectors.public_provider_data(provider)}
+    return render(request, "labels/provider.html", context)
+
+
+@require_safe
+def register(request: HttpRequest) -> HttpResponse:
+    """Search the register's models (paginated) and, when searching, its providers."""
+    form = RegisterSearchForm(request.GET)
+    filters = form.filters()
+    paginator = Paginator(selectors.search_models(**filters), RESULTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "models": [selectors.public_model_entry(model) for model in page],
+        "active_filters": form.active_filters(),
+        "searched": bool(filters.get("q")),
+    }
+    if filters.get("q"):
+        providers = selectors.search_providers(filters["q"])
+        context["providers"] = [
+            selectors.provider_data(provider) for provider in providers[:PROVIDERS_SHOWN]
+        ]
+        context["provider_count"] = providers.count()
+    return render(request, "labels/register.html", context)
