@@ -15,7 +15,7 @@ STATIC_GOVUK := registry/static/govuk
 export DEBUG ?= true
 
 .PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean \
-	bench-api bench-export schema
+	bench-api bench-export bench-label schema
 
 run: install migrate demo serve
 
@@ -73,6 +73,9 @@ bench-api:
 # The open-data export's peak memory at 100,000 models against 1,000 (building them takes minutes).
 bench-export:
 	$(PY) benchmarks/open_data_export.py
+
+bench-label:
+	$(PY) benchmarks/label_load.py
 
 clean:
 	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3

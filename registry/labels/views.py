@@ -6,8 +6,11 @@ returns, which is public by construction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -113,20 +116,54 @@ def render_label(request: HttpRequest, declaration: ProvenanceDeclaration, data:
     return render(request, template, context)
 
 
+# How long a rendered label page is kept for visitors; a changed label has a new key anyway.
+LABEL_PAGE_SECONDS = 24 * 60 * 60
+
+
+def for_visitors(
+    request: HttpRequest,
+    registration_number: str,
+    version: int | None,
+    render_page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """The page as every visitor who isn't signed in sees it, rendered once per state of the
+    label (its ETag, which already counts every version, the ownership and the date): the
+    register's busiest page then costs one query and a cache read. Signed-in people, whose
+    navigation differs, and anyone with a message waiting get it rendered afresh."""
+    found = stamp(request, registration_number, version)  # read already, for the ETag
+    if found is None or request.user.is_authenticated or len(get_messages(request)):
+        return render_page()
+    key = f"label-page:{request.path}:{found['etag']}"
+    body = cache.get(key)
+    if body is None:
+        response = render_page()
+        cache.set(key, response.content, LABEL_PAGE_SECONDS)
+        return response
+    return HttpResponse(body)
+
+
 @require_safe
 @label_page_condition
 def model_page(request: HttpRequest, registration_number: str) -> HttpResponse:
     """The label of the model's latest published version, or its tombstone if withdrawn."""
-    declaration = published(registration_number)
-    return render_label(request, declaration, selectors.model_label(declaration))
+
+    def render_page() -> HttpResponse:
+        declaration = published(registration_number)
+        return render_label(request, declaration, selectors.model_label(declaration))
+
+    return for_visitors(request, registration_number, None, render_page)
 
 
 @require_safe
 @label_page_condition
 def model_version_page(request: HttpRequest, registration_number: str, version: int):
     """One published version's label; superseded and withdrawn versions stay readable."""
-    declaration = published(registration_number, version)
-    return render_label(request, declaration, selectors.label_data(declaration))
+
+    def render_page() -> HttpResponse:
+        declaration = published(registration_number, version)
+        return render_label(request, declaration, selectors.label_data(declaration))
+
+    return for_visitors(request, registration_number, version, render_page)
 
 
 def json_response(data: dict[str, Any]) -> HttpResponse:

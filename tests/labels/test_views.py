@@ -370,6 +370,28 @@ class QueryBoundTests(PersonaTestCase):
                     response = Client().get(label_url(declaration))
                 self.assertEqual(response.status_code, 200)
 
+    def test_visitors_after_the_first_are_served_the_rendered_page_for_one_query(self):
+        declaration = published_model(self, name="Popular", sources=10)
+        first = Client().get(label_url(declaration))
+        # 1. the caching validators; the page itself comes from the cache
+        with self.assertNumQueries(1):
+            again = Client().get(label_url(declaration))
+        self.assertEqual(again.content, first.content)
+        self.assertEqual(again["ETag"], first["ETag"])
+
+    def test_signed_in_people_and_a_changed_label_get_the_page_rendered_afresh(self):
+        accepted_ownership(self, links=[US_FUND])
+        declaration = published_model(self, name="Popular", sources=10)
+        Client().get(label_url(declaration))
+        self.sign_in(self.alice)
+        # + the session, the user, and their regulator roles and membership (for the navigation)
+        with self.assertNumQueries(self.LABEL_PAGE_QUERIES + 4):
+            mine = self.client.get(label_url(declaration))
+        self.assertContains(mine, "Sign out")
+        ProvenanceDeclaration.objects.filter(pk=declaration.pk).update(updated_at=timezone.now())
+        with self.assertNumQueries(self.LABEL_PAGE_QUERIES):
+            Client().get(label_url(declaration))
+
     def test_the_search_page_runs_the_same_queries_for_5_and_50_models(self):
         for count in (5, 50):
             for _ in range(count - published_count()):
