@@ -143,5 +143,9 @@ def test_changes_requested_answered_resubmitted_and_accepted(server, new_page):
     label = decider.request.get(f"{server}/api/v1/public/models/{number}/").json()
     assert label["model"]["registration_number"] == number
     assert NEW_MEASURES in json.dumps(label)
+    decider.goto(server + reverse("labels:model", args=[number]))
+    assert "Delta Chat" in decider.locator("h1").inner_text()
+    assert number in decider.locator("main").inner_text()
+    screenshot(decider, "label-live")
     for page in (provider_page, officer, decider):
         assert page.console_watch.problems == []
