@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,6 +36,16 @@ def latest_snapshot(kind: str, filing_id: int) -> FilingSnapshot | None:
         .order_by("-submission")
         .first()
     )
+
+
+def latest_submission(kind: str, filing_id: int) -> FilingSnapshot:
+    """The last submission's snapshot, content and all (the filing must have been submitted)."""
+    return filing_snapshots(kind, filing_id).latest("submission")
+
+
+def snapshot_data(snapshot: FilingSnapshot) -> dict[str, Any]:
+    """The filing as it was submitted: the plain data its snapshot froze as canonical JSON."""
+    return json.loads(snapshot.content)
 
 
 # --- The regulator's findings and messages, as the provider sees them

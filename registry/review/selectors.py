@@ -38,6 +38,7 @@ from registry.declarations.selectors import (
     declaration_data,
 )
 from registry.filings.models import Filing, FilingKind, FilingSnapshot
+from registry.filings.selectors import filing_snapshots, snapshot_data
 from registry.filings.states import OPEN, TRANSITIONS, Status
 from registry.labels.selectors import ownership_summary
 from registry.lib.codes import country_name
@@ -47,7 +48,6 @@ from registry.review.clock import months_before
 from registry.review.diff import FilingDiff, field_label, filing_diff, normal, readable
 from registry.review.models import Case, CaseFlag, CaseNote, ConfidentialityRuling, Finding
 from registry.review.risks import RULES
-from registry.review.services import snapshot_data
 
 QUEUE_PAGE_SIZE = 50
 REGISTER_PAGE_SIZE = 50
@@ -295,20 +295,16 @@ def case_filing(case: Case) -> Any:
 
 
 def last_snapshot(kind: str, filing_id: int) -> FilingSnapshot | None:
-    return (
-        FilingSnapshot.objects.filter(filing_kind=kind, filing_id=filing_id)
-        .order_by("-submission")
-        .first()
-    )
+    """The last submission's snapshot with its content; None for a filing never submitted."""
+    return filing_snapshots(kind, filing_id).order_by("-submission").first()
 
 
 def previous_submission(case: Case, snapshot: FilingSnapshot) -> FilingSnapshot | None:
     """The submission before this one of the same filing version, if it was resubmitted."""
     if snapshot.submission <= 1:
         return None
-    return FilingSnapshot.objects.filter(
-        filing_kind=case.filing_kind, filing_id=case.filing_id, submission=snapshot.submission - 1
-    ).first()
+    earlier = filing_snapshots(case.filing_kind, case.filing_id)
+    return earlier.filter(submission=snapshot.submission - 1).first()
 
 
 def previous_accepted(kind: str, filing: Any) -> Any | None:

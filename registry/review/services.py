@@ -7,7 +7,6 @@ module for the review's own rules first (`case_problems`) and updates the case a
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +18,11 @@ from registry.accounts.models import User
 from registry.audit.services import record
 from registry.declarations.models import DataSource
 from registry.declarations.services import DECLARATION
-from registry.filings.models import Filing, FilingKind, FilingSnapshot
+from registry.filings.models import Filing, FilingKind
+from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.services import filing_transition
 from registry.filings.states import Status
+from registry.filings.validation import filing_problem
 from registry.labels.services import label_pdf_schedule
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 from registry.providers.services import OWNERSHIP
@@ -151,7 +152,7 @@ def refuse_if_closed(case: Case) -> None:
 
 def refuse_unless_regulator(actor: User) -> None:
     if not actor.is_regulator:
-        raise ProblemsError([Problem("not_permitted", "", "You do not have permission to do this")])
+        raise ProblemsError([filing_problem("not_permitted")])
 
 
 @transaction.atomic
@@ -170,12 +171,6 @@ def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
     return case
 
 
-def latest_submission(case: Case) -> FilingSnapshot:
-    return FilingSnapshot.objects.filter(
-        filing_kind=case.filing_kind, filing_id=case.filing_id
-    ).latest("submission")
-
-
 def row_id_at(data: dict[str, Any], field: str) -> int | None:
     """The id of the row a path points into ("sources.3.licence" → source 3's id), if any."""
     parts = field.split(".")
@@ -192,7 +187,7 @@ def finding_add(*, actor: User, case: Case, field: str, message: str) -> Finding
     case = lock_case(case)
     if case.status != Status.UNDER_REVIEW:
         raise ProblemsError([problem("case_not_under_review")])
-    snapshot = latest_submission(case)
+    snapshot = latest_submission(case.filing_kind, case.filing_id)
     data = snapshot_data(snapshot)
     field, message = field.strip(), message.strip()
     raise_if_any(validate_finding({"field": field, "message": message}, data))
@@ -207,10 +202,6 @@ def finding_add(*, actor: User, case: Case, field: str, message: str) -> Finding
     after = {"field": field, "message": message}
     record(actor=actor, action="case.finding_raised", target=case, after=after)
     return finding
-
-
-def snapshot_data(snapshot: FilingSnapshot) -> dict[str, Any]:
-    return json.loads(snapshot.content)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from registry.accounts.access import regulator_required
 from registry.declarations.models import AIModel
 from registry.filings.models import FilingKind
+from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.states import TRANSITIONS
 from registry.lib.problems import ProblemsError, add_problems_to_form
 from registry.review import selectors, services
@@ -279,7 +280,8 @@ def finding_add(request: RegulatorRequest, case_id: int) -> HttpResponse:
 
 def field_name(case: Case, path: str) -> str:
     """A finding's field as the case page names it: "Source 3 (Common Crawl): Licence"."""
-    return selectors.path_label(services.snapshot_data(services.latest_submission(case)), path)
+    snapshot = latest_submission(case.filing_kind, case.filing_id)
+    return selectors.path_label(snapshot_data(snapshot), path)
 
 
 @regulator_required

@@ -28,6 +28,7 @@ from registry.declarations.services import (
     sources_import,
     statement_sign,
 )
+from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.services import filing_transition
 from registry.providers.models import Provider
 from registry.providers.services import (
@@ -38,12 +39,7 @@ from registry.providers.services import (
     provider_register,
 )
 from registry.review.models import Case
-from registry.review.services import (
-    confidentiality_rule,
-    finding_add,
-    latest_submission,
-    snapshot_data,
-)
+from registry.review.services import confidentiality_rule, finding_add
 
 DEMO_PASSWORD = "demo-register-2026"  # noqa: S105 (printed for the demo; refused outside DEBUG)
 
@@ -601,7 +597,7 @@ def demo_move(spec, filing, action: str, email: str, reason: str) -> None:
 
 def finding_field(case: Case) -> str:
     """The demo's finding is on the first synthetic source's generators, where there is one."""
-    data = snapshot_data(latest_submission(case))
+    data = snapshot_data(latest_submission(case.filing_kind, case.filing_id))
     for index, source in enumerate(data.get("sources", [])):
         if source["category"] == "synthetic":
             return f"sources.{index}.generator_models"
