@@ -14,7 +14,7 @@ STATIC_GOVUK := registry/static/govuk
 # Local defaults: debug mode on SQLite with no broker. Anything set in the environment wins.
 export DEBUG ?= true
 
-.PHONY: run test install python-deps assets migrate demo serve lint unit browser-deps clean \
+.PHONY: run test install python-deps assets migrate demo serve lint unit system-deps clean \
 	bench-api bench-export bench-label schema
 
 run: install migrate demo serve
@@ -47,7 +47,7 @@ demo:
 serve:
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install browser-deps lint unit
+test: install system-deps lint unit
 
 lint:
 	$(PY) -m ruff format --check registry tests benchmarks
@@ -62,9 +62,13 @@ unit:
 schema:
 	$(MANAGE) spectacular --file registry/api/openapi.yaml --validate --fail-on-warn
 
-# Browser tests drive Debian's Chromium; Playwright may not download its own.
-browser-deps:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+# The tests' system tools, from Debian: browser tests drive its Chromium (Playwright may not
+# download its own), and the PDF tests read labels back with poppler's pdftotext.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -z "$$missing" ] || (apt-get update -qq && apt-get install -y -qq $$missing)
 
 # Benchmarks need the local PostgreSQL (see README, Benchmarks).
 bench-api:

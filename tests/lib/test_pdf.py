@@ -14,7 +14,7 @@ from django.test import SimpleTestCase, override_settings
 from registry.lib import pdf
 
 OUTSIDE = "Outside the static folders"
-# poppler-utils, installed with the machine (see the README).
+# poppler-utils, which `make test` installs with apt when it is missing.
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFINFO = shutil.which("pdfinfo") or "/usr/bin/pdfinfo"
 
