@@ -1,3 +1,7 @@
+import pytest
+from django.core.cache import cache
+
+
 def pytest_configure(config):
     """Hash passwords quickly and speak plain HTTP to the test client.
 
@@ -9,3 +13,13 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache, as it starts with a database of its own.
+
+    Registration numbers repeat from one test to the next, so a label's cached stamp or page
+    would otherwise outlive the test that published it.
+    """
+    cache.clear()

@@ -36,14 +36,33 @@ PROVIDERS_SHOWN = 10
 # --- Caching: ETag and Last-Modified from one query (see selectors.label_stamp)
 
 
+# Visitors who aren't signed in may be shown a label up to this many seconds behind the register.
+# The stamp's query is all the work of the busiest page, and a label changes only on a decision, a
+# withdrawal or an edit of the model's or provider's details. Signed-in people, among them the
+# provider and the regulator who made the change, always get the label as stored.
+VISITOR_STAMP_SECONDS = 10
+
+
 def stamp(request: HttpRequest, registration_number: str, version: int | None = None):
     """The label's validators, read once per request however many times they are asked for."""
     key = (registration_number, version)
     cached = getattr(request, "_label_stamp", None)
     if cached is None or cached[0] != key:
-        cached = (key, selectors.label_stamp(registration_number, version))
+        cached = (key, read_stamp(request, registration_number, version))
         request._label_stamp = cached  # type: ignore[attr-defined]
     return cached[1]
+
+
+def read_stamp(request: HttpRequest, registration_number: str, version: int | None):
+    if request.user.is_authenticated:
+        return selectors.label_stamp(registration_number, version)
+    key = f"label-stamp:{registration_number}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = selectors.label_stamp(registration_number, version)
+        if found is not None:  # a model is on the register for everyone as soon as it is published
+            cache.set(key, found, VISITOR_STAMP_SECONDS)
+    return found
 
 
 def data_etag(request, registration_number: str, version: int | None = None) -> str | None:

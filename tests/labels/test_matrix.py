@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.labels import accepted_ownership, published_model, stored_downloads
+from tests.labels import (
+    accepted_ownership,
+    published_model,
+    stored_downloads,
+    visitor_stamps_expire,
+)
 from tests.labels.test_exports import IN_MEMORY
 from tests.matrix import EVERYONE_OK, PERSONAS, Matrix, MatrixTestCase
 
@@ -93,6 +98,7 @@ class DownloadTests(MatrixTestCase):
         before = self.client.get(page)
         self.assertNotContains(before, pdf)
         stored_downloads(self.declaration)
+        visitor_stamps_expire()
         after = self.client.get(page, headers={"if-none-match": before["ETag"]})
         self.assertEqual(after.status_code, 200, "the page changed: it now links to the PDF")
         self.assertContains(after, pdf)

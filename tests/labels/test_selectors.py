@@ -35,6 +35,7 @@ from tests.labels import (
     accepted_ownership,
     publish,
     published_model,
+    stored_downloads,
     withdraw,
 )
 
@@ -795,3 +796,47 @@ class LeakTests(PersonaTestCase):
         (investor,) = label["ownership"]["investors"]
         self.assertEqual((investor["share_band"], investor["votes_band"]), ("10_25", "10_25"))
         self.assertNotIn("share_percent", investor)
+
+
+class LabelStampTests(PersonaTestCase):
+    """The label's validators change with whatever the label shows, and only then."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.declaration = published_model(cls, name="Acme Chat")
+        cls.registration_number = cls.declaration.model.registration_number
+
+    def stamp(self) -> dict:
+        return selectors.label_stamp(self.registration_number)
+
+    def test_last_modified_is_the_latest_decision_as_an_aware_time(self):
+        before = self.stamp()
+        self.assertEqual(before["last_modified"], self.declaration.decided_at)
+        statement = accepted_ownership(self, links=[GB_FOUNDERS])
+        after = self.stamp()
+        self.assertEqual(after["last_modified"], statement.decided_at)
+        self.assertTrue(timezone.is_aware(after["last_modified"]))
+        self.assertNotEqual(after["etag"], before["etag"])
+
+    def test_the_etag_is_the_same_while_nothing_changes(self):
+        self.assertEqual(self.stamp(), self.stamp())
+
+    def test_a_change_to_the_model_or_provider_or_pdf_changes_the_etag(self):
+        model, provider = self.declaration.model, self.declaration.model.provider
+        changes = {
+            "model name": lambda: AIModel.objects.filter(pk=model.pk).update(name="Acme Talk"),
+            "provider name": lambda: (
+                type(provider).objects.filter(pk=provider.pk).update(legal_name="Acme Holdings Ltd")
+            ),
+            "PDF rendered": lambda: stored_downloads(self.declaration),
+        }
+        for change, make in changes.items():
+            with self.subTest(change=change):
+                before = self.stamp()["etag"]
+                make()
+                self.assertNotEqual(self.stamp()["etag"], before)
+
+    def test_a_version_or_model_never_published_has_no_stamp(self):
+        self.assertIsNone(selectors.label_stamp(self.registration_number, version=2))
+        self.assertIsNone(selectors.label_stamp("MOD-999999"))
