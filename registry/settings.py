@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "registry.declarations",
     "registry.review",
     "registry.labels",
+    "registry.notifications",
     "registry.api",
 ]
 
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "registry.accounts.context_processors.navigation",
+                "registry.notifications.context_processors.inbox",
             ],
         },
     },
@@ -113,6 +116,45 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task taken by a worker that vanished (not one that crashed: that is redelivered at once) goes
+# back on the queue after this many seconds; longer than any task and any retry's countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A decision made while the broker is down waits at most about two seconds for it: what the task
+# would have done is recorded, and the sweeps below redo it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULE = {
+    # Reconciliation: anything a broker outage or a crash skipped is redone within minutes.
+    "resend-unsent-notifications": {
+        "task": "registry.notifications.tasks.resend_unsent_notifications",
+        "schedule": timedelta(minutes=5),
+    },
+    "render-missing-label-pdfs": {
+        "task": "registry.labels.tasks.render_missing_label_pdfs",
+        "schedule": timedelta(minutes=5),
+    },
+    # Deadlines: each reminder is written once (its key names the day it is about), so running
+    # these more often than daily, or twice after a restart, sends nothing twice.
+    "review-deadline-reminders": {
+        "task": "registry.notifications.tasks.remind_review_deadlines",
+        "schedule": crontab(minute=0, hour="7-18"),
+    },
+    "redeclaration-reminders": {
+        "task": "registry.notifications.tasks.remind_redeclarations",
+        "schedule": crontab(minute=15, hour=7),
+    },
+    "red-team-reminders": {
+        "task": "registry.notifications.tasks.remind_red_team_attestations",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    "nightly-open-data-export": {
+        "task": "registry.labels.tasks.export_open_data",
+        "schedule": crontab(minute=30, hour=2),
+    },
+}
 
 # --- Accounts and authentication
 AUTH_USER_MODEL = "accounts.User"
@@ -152,6 +194,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Email: console by default; EMAIL_URL (e.g. smtp+tls://user:pass@host:587) for a real server.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Or name a backend class outright (e.g. a mail API's); EMAIL_URL's other settings still apply.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=vars()["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="register@provenance-register.example")
 EMAIL_TIMEOUT = 10
 
@@ -268,5 +312,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes logs every sign-in and WeasyPrint every step of a render at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -13,6 +13,9 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Tasks run in-process after commit, as with no broker; the tests of the real worker and of
+    # the broker itself use the broker from the environment (tests.background.BROKER_URL).
+    settings.CELERY_BROKER_URL = ""
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,23 +15,33 @@ from registry.audit.services import record
 from registry.declarations.models import ProvenanceDeclaration
 from registry.labels import selectors
 from registry.labels.models import LabelPdf
+from registry.lib.background import dispatch
 from registry.lib.pdf import html_to_pdf
 
-logger = logging.getLogger(__name__)
+# The sweep leaves a version accepted this recently to the render asked for at acceptance.
+PDF_SWEEP_GRACE = timedelta(minutes=5)
 
 
-def label_pdf_schedule(declaration_id: int) -> None:
-    """Have the PDF of a just-accepted label rendered, without the caller waiting for it.
+def label_pdfs_reconcile(now: datetime | None = None) -> int:
+    """Ask again for the PDF of every published version that has none; return how many.
 
-    Call it from `transaction.on_commit`. For now it renders in-process, after the commit; once the
-    Celery app exists this becomes the task (`label_render_pdf.delay`), and a sweep renders any
-    PDF a broker outage skipped. A failure is logged, never raised: the acceptance stands and the
-    label page simply has no PDF link until a later render succeeds.
+    The sweep behind `label_render_pdf`: a broker outage at acceptance, or a render that failed,
+    leaves a version without its PDF. Versions decided within the grace period are left to the
+    task asked for at acceptance.
     """
-    try:
-        label_render_pdf(declaration_id)
-    except Exception:
-        logger.exception("Label PDF not rendered for declaration %s", declaration_id)
+    from registry.labels.tasks import render_label_pdf  # the tasks module imports this one
+
+    cutoff = (now or timezone.now()) - PDF_SWEEP_GRACE
+    missing = (
+        selectors.published_declarations()
+        .filter(label_pdf__isnull=True, decided_at__lt=cutoff)
+        .order_by("decided_at")
+        .values_list("pk", flat=True)
+    )
+    ids = list(missing[:200])
+    for declaration_id in ids:
+        dispatch(render_label_pdf, declaration_id)
+    return len(ids)
 
 
 def label_render_pdf(declaration_id: int) -> LabelPdf:
@@ -60,6 +70,10 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
             size=len(content),
             rendered_at=timezone.now(),
         )
+        # A render killed after writing its file but before this commit left that file behind;
+        # no LabelPdf refers to it (checked above, under the lock), so it is replaced.
+        name = label_pdf.file.field.generate_filename(label_pdf, "label.pdf")
+        label_pdf.file.storage.delete(name)
         label_pdf.file.save("label.pdf", ContentFile(content), save=False)
         label_pdf.save()
         record(

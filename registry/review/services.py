@@ -23,7 +23,8 @@ from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.services import filing_transition
 from registry.filings.states import Status
 from registry.filings.validation import filing_problem
-from registry.labels.services import label_pdf_schedule
+from registry.labels.tasks import render_label_pdf
+from registry.lib.background import after_commit
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
 from registry.providers.services import OWNERSHIP
 from registry.review import risks
@@ -99,7 +100,7 @@ def case_follow(
         case.closed_at = now
     if action == "accept" and kind == FilingKind.DECLARATION:
         # The label is live at once; its PDF follows in the background, once this commits.
-        transaction.on_commit(lambda: label_pdf_schedule(filing.pk))
+        after_commit(render_label_pdf, filing.pk)
     if action == "request_changes":
         case.findings.filter(sent_at=None).update(sent_at=now)
     case.save()

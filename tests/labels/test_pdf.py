@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 from unittest import mock
 
 from django.test import override_settings
 
 from registry.audit.models import AuditEvent
 from registry.declarations.models import ProvenanceDeclaration
+from registry.filings.states import Status
 from registry.labels import services
 from registry.labels.models import LabelPdf
 from tests.base import PersonaTestCase
@@ -98,13 +100,29 @@ class ScheduleTests(PersonaTestCase):
         render.assert_called_once_with(declaration.pk)
 
     def test_a_failed_render_is_logged_and_the_acceptance_stands(self):
+        declaration = complete_declaration(model=AIModelFactory(provider=self.acme))
         with (
             mock.patch.object(services, "label_render_pdf", side_effect=OSError("disk full")),
-            mock.patch.object(services.logger, "exception") as logged,
+            self.assertLogs("registry.lib.background", "ERROR") as logged,
+            self.captureOnCommitCallbacks(execute=True),
         ):
-            services.label_pdf_schedule(42)
-        logged.assert_called_once()
-        self.assertEqual(logged.call_args.args[1], 42)
+            publish(self, declaration)
+        declaration.refresh_from_db()
+        self.assertEqual(declaration.status, Status.ACCEPTED)
+        self.assertIn(f"render_label_pdf({declaration.pk},) failed", logged.output[0])
+        self.assertIs(LabelPdf.objects.exists(), False)
+
+    def test_the_sweep_renders_what_is_missing_once_the_grace_period_is_over(self):
+        declaration = complete_declaration(model=AIModelFactory(provider=self.acme))
+        with mock.patch.object(services, "label_render_pdf"):
+            publish(self, declaration)
+        declaration.refresh_from_db()
+        self.assertEqual(services.label_pdfs_reconcile(now=declaration.decided_at), 0)
+        later = declaration.decided_at + services.PDF_SWEEP_GRACE + timedelta(seconds=1)
+        with mock.patch.object(services, "html_to_pdf", return_value=b"%PDF-1.7 label"):
+            self.assertEqual(services.label_pdfs_reconcile(now=later), 1)
+            self.assertEqual(services.label_pdfs_reconcile(now=later), 0)
+        self.assertEqual(LabelPdf.objects.get().declaration, declaration)
 
     def test_a_declaration_that_was_never_published_has_no_pdf(self):
         draft = complete_declaration(model=AIModelFactory(provider=self.acme))
