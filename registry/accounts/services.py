@@ -10,9 +10,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -23,6 +21,8 @@ from registry.accounts.models import ApiKey, Invitation, Membership, User, norma
 from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
 from registry.audit.services import record
 from registry.lib.problems import ProblemsError, raise_if_any
+from registry.notifications.models import Kind
+from registry.notifications.services import Recipient, notification_create
 from registry.providers.models import Provider
 
 BACKUP_CODE_COUNT = 10
@@ -89,24 +89,20 @@ def invitation_create(*, actor: User, provider: Provider, email: str, role: str)
         target=invitation,
         after={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: invitation_email_send(invitation, token))
+    # The token exists only in this email: the outbox erases a secret body once it is sent, but
+    # keeps a notification's `link`, so the invitation's address goes in the body instead.
+    notification_create(
+        kind=Kind.INVITATION,
+        cause=f"invitation:{invitation.pk}",
+        recipients=[Recipient(email=invitation.email)],
+        context={"invitation": invitation, "url": invitation_url(token)},
+        secret=True,
+    )
     return invitation
 
 
 def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("accounts:invitation", args=[token])
-
-
-def invitation_email_send(invitation: Invitation, token: str) -> None:
-    """Email the invitation link; the token exists only in this email."""
-    context = {"invitation": invitation, "url": invitation_url(token)}
-    message = EmailMultiAlternatives(
-        subject=f"You're invited to join {invitation.provider.display_name} on the register",
-        body=render_to_string("emails/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    message.send()
 
 
 def invitation_find(token: str) -> Invitation | None:

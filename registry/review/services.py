@@ -26,6 +26,7 @@ from registry.filings.validation import filing_problem
 from registry.labels.tasks import render_label_pdf
 from registry.lib.background import after_commit
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
+from registry.notifications.events import transition_notify
 from registry.providers.services import OWNERSHIP
 from registry.review import risks
 from registry.review.models import (
@@ -82,7 +83,7 @@ def case_follow(
     now: datetime,
     data: dict[str, Any] | None,
 ) -> None:
-    """Bring the filing's case up to date after a transition (data: what submit froze)."""
+    """Update the case after a transition, and tell the provider (data: what submit froze)."""
     if action == "submit":
         case = case_on_submit(kind, filing, provider_id, subject, now)
         flags_replace(case, kind, data or {}, timezone.localdate(now))
@@ -104,6 +105,7 @@ def case_follow(
     if action == "request_changes":
         case.findings.filter(sent_at=None).update(sent_at=now)
     case.save()
+    transition_notify(case=case, filing=filing, action=action)
 
 
 def case_on_submit(kind: str, filing: Filing, provider_id: int, subject: str, now) -> Case:

@@ -58,14 +58,15 @@ class ApiKeyListTests(PersonaTestCase):
         api_key_create(actor=self.alice, name="Key 0", scope="read")
         self.sign_in(self.alice)
         # 1 session, 2 user, 3 membership, 4 its provider, 5 the owner check, 6 the
-        # navigation's regulator groups, 7 the keys with their creators and revokers
-        with self.assertNumQueries(7):
+        # navigation's regulator groups, 7 its count of unread messages, 8 the keys with their
+        # creators and revokers
+        with self.assertNumQueries(8):
             self.client.get(LIST)
         for n in range(1, 30):
             key, _ = api_key_create(actor=self.alice, name=f"Key {n}", scope="read")
             if n % 2:
                 api_key_revoke(actor=self.alice, key=key)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(LIST)
         self.assertContains(response, ">Revoked<", count=15)
 

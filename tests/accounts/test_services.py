@@ -11,6 +11,7 @@ from registry.accounts.models import Invitation, Membership, User
 from registry.accounts.roles import CASE_OFFICER, MemberRole
 from registry.audit.models import AuditEvent
 from registry.lib.problems import ProblemsError
+from registry.notifications.models import Delivery, Kind, Notification
 from tests.base import PersonaTestCase
 
 
@@ -67,6 +68,32 @@ class InvitationTests(PersonaTestCase):
             )
         self.assertEqual(len(mail.outbox), 0)
         self.assertEqual(len(callbacks), 1)
+        callbacks[0]()
+        self.assertEqual(mail.outbox[-1].to, ["later@acme.example"])
+
+    def test_the_email_goes_through_the_outbox_which_keeps_no_copy_of_the_token(self):
+        invitation, token = self.invite()
+        notification = Notification.objects.get(kind=Kind.INVITATION)
+        self.assertEqual(
+            (notification.email, notification.recipient, notification.delivery),
+            ("new@acme.example", None, Delivery.SENT),
+        )
+        self.assertEqual(notification.key, f"invitation:{invitation.pk}:new@acme.example")
+        self.assertEqual((notification.body_text, notification.body_html), ("", ""))
+        for kept in (notification.subject, notification.link):
+            self.assertNotIn(token, kept)
+        self.assertEqual(notification.subject, "You're invited to join Acme AI on the register")
+        self.assertIn(
+            f'href="{services.invitation_url(token)}"', mail.outbox[-1].alternatives[0][0]
+        )
+
+    def test_the_organisations_name_is_escaped_in_the_html_email(self):
+        self.acme.legal_name = "<b>Acme</b> & Sons"
+        self.acme.save(update_fields=["legal_name"])
+        self.invite()
+        (email,) = mail.outbox
+        self.assertIn("join <b>Acme</b> & Sons (", email.body)
+        self.assertIn("join &lt;b&gt;Acme&lt;/b&gt; &amp; Sons (", email.alternatives[0][0])
 
     def test_non_owner_cannot_invite(self):
         for person in (self.bob, self.victor, self.charlie):
