@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.forms.models import model_to_dict
 
 from registry.declarations.models import (
@@ -131,3 +132,23 @@ def latest_accepted(model: AIModel) -> ProvenanceDeclaration | None:
 
 def open_declaration(model: AIModel) -> ProvenanceDeclaration | None:
     return model.declarations.filter(status__in=OPEN).first()
+
+
+# An attestation's place among its declaration's, latest first as the label shows them: by the
+# day it was performed (undated ones last), then the one filed later.
+LATEST_ATTESTATION_FIRST = (F("performed_on").desc(nulls_last=True), "-id")
+
+
+def current_attestations_due_between(first: date, last: date) -> QuerySet[RedTeamAttestation]:
+    """The latest attestation of each model's accepted declaration whose next red-teaming falls
+    due from `first` to `last`, with its declaration, model and provider."""
+    latest = RedTeamAttestation.objects.filter(declaration_id=OuterRef("declaration_id"))
+    return (
+        RedTeamAttestation.objects.filter(
+            declaration__status=Status.ACCEPTED,
+            next_due__range=(first, last),
+            pk=Subquery(latest.order_by(*LATEST_ATTESTATION_FIRST).values("pk")[:1]),
+        )
+        .select_related("declaration__model__provider")
+        .order_by("next_due", "id")
+    )

@@ -39,7 +39,7 @@ from registry.declarations.selectors import (
 )
 from registry.filings.models import Filing, FilingKind, FilingSnapshot
 from registry.filings.selectors import filing_snapshots, snapshot_data
-from registry.filings.states import OPEN, TRANSITIONS, Status
+from registry.filings.states import AWAITING_REGULATOR, OPEN, TRANSITIONS, Status
 from registry.labels.selectors import ownership_summary
 from registry.lib.codes import country_name
 from registry.providers.models import InvestmentLink, OwnershipBand, OwnershipStatement, Provider
@@ -101,6 +101,16 @@ class ClockStatus:
         if self.days_left == 0:
             return "Due today"
         return f"{days(self.days_left)} left"
+
+
+def running_cases_due_by(day: date) -> QuerySet[Case]:
+    """Cases with the regulator whose clock is running and falls due on or before `day`, with
+    their provider and assignee."""
+    return (
+        Case.objects.filter(status__in=AWAITING_REGULATOR, due_on__lte=day)
+        .select_related("provider", "assignee")
+        .order_by("due_on", "id")
+    )
 
 
 def clock_status(case: Case, today: date) -> ClockStatus:
@@ -852,11 +862,12 @@ def local_midnight(day: date) -> datetime:
 def redeclarations_overdue(today: date) -> QuerySet[ProvenanceDeclaration]:
     """Models' accepted declarations decided more than REDECLARATION_MONTHS ago, oldest first,
     each marked if a newer declaration is already on its way."""
-    cutoff = months_before(today, settings.REDECLARATION_MONTHS)
+    # Overdue: due by yesterday, dated as `redeclaration` dates it (month ends clamp).
+    accepted_by = last_acceptance_due_by(today - timedelta(days=1), settings.REDECLARATION_MONTHS)
     newer = ProvenanceDeclaration.objects.filter(model_id=OuterRef("model_id"), status__in=OPEN)
     return (
         ProvenanceDeclaration.objects.filter(
-            status=Status.ACCEPTED, decided_at__lt=local_midnight(cutoff)
+            status=Status.ACCEPTED, decided_at__lt=local_midnight(accepted_by + timedelta(days=1))
         )
         .select_related("model__provider")
         .annotate(in_progress=Exists(newer))
@@ -887,6 +898,37 @@ def redeclaration(declaration: ProvenanceDeclaration, today: date) -> Redeclarat
         # months_before with a negative count goes forward, clamped to the month's end as well.
         due_on=months_before(accepted_on, -months),
         months_overdue=months_between(accepted_on, today) - months,
+    )
+
+
+def last_acceptance_due_by(day: date, months: int) -> date:
+    """The last day a declaration can be accepted and fall due for re-declaration by `day`.
+
+    Due dates clamp to the month's end, so when `day` ends its month every later day of a
+    shorter month falls due on it too (29 February 2024 is due by 28 February 2025).
+    """
+    following = day + timedelta(days=1)
+    if following.month != day.month:
+        return months_before(following, months) - timedelta(days=1)
+    return months_before(day, months)
+
+
+def redeclarations_due_by(day: date) -> QuerySet[ProvenanceDeclaration]:
+    """Models' accepted declarations whose re-declaration (dated as `redeclaration` dates it)
+    falls due on or before `day`, with model and provider; left out are those whose model has
+    a newer declaration with the regulator already."""
+    accepted_by = last_acceptance_due_by(day, settings.REDECLARATION_MONTHS)
+    newer = ProvenanceDeclaration.objects.filter(
+        model_id=OuterRef("model_id"), status__in=AWAITING_REGULATOR
+    )
+    return (
+        ProvenanceDeclaration.objects.filter(
+            status=Status.ACCEPTED,
+            decided_at__lt=local_midnight(accepted_by + timedelta(days=1)),
+        )
+        .exclude(Exists(newer))
+        .select_related("model__provider")
+        .order_by("decided_at", "id")
     )
 
 

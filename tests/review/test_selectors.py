@@ -26,6 +26,7 @@ from registry.review.selectors import (
     path_label,
     previous_accepted,
     redeclaration,
+    redeclarations_overdue,
 )
 from tests.base import PersonaTestCase
 from tests.factories import (
@@ -34,6 +35,7 @@ from tests.factories import (
     complete_declaration,
     complete_ownership_statement,
 )
+from tests.labels import published_model
 
 DATA = {
     "tdm_opt_out_measures": "We honour robots.txt",
@@ -95,6 +97,21 @@ class MonthsTests(SimpleTestCase):
         self.assertEqual(row.due_on, date(2025, 2, 28))
         self.assertEqual(row.months_overdue, 2)
         self.assertEqual(row.overdue_text, "2 months")
+
+
+class RedeclarationListTests(PersonaTestCase):
+    @override_settings(REDECLARATION_MONTHS=12)
+    def test_a_model_is_overdue_from_the_day_after_its_due_date(self):
+        declaration = published_model(self, name="Leap")
+        accepted = timezone.make_aware(timezone.datetime(2023, 2, 28, 12, 0))
+        type(declaration).objects.filter(pk=declaration.pk).update(decided_at=accepted)
+        declaration.refresh_from_db()
+        self.assertEqual(redeclaration(declaration, date(2024, 3, 1)).due_on, date(2024, 2, 28))
+        for today, overdue in ((date(2024, 2, 28), False), (date(2024, 2, 29), True)):
+            with self.subTest(today=today):
+                self.assertIs(
+                    redeclarations_overdue(today).filter(pk=declaration.pk).exists(), overdue
+                )
 
 
 class FieldLabelTests(SimpleTestCase):
