@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("registry.declarations.urls")),
     path("register/", include("registry.labels.urls")),
     path("console/", include("registry.review.urls")),
+    path("inbox/", include("registry.notifications.urls")),
     path("api/", include("registry.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,7 @@ from registry.filings.validation import filing_problem
 from registry.lib.codes import country_name
 from registry.lib.forms import GovukBoundField
 from registry.lib.problems import Problem, ProblemsError, add_problems_to_form
+from registry.notifications.selectors import latest_notifications
 from registry.providers import selectors, services
 from registry.providers.access import (
     MemberRequest,
@@ -79,6 +80,7 @@ def dashboard(request):
     provider = membership.provider
     context = {"membership": membership, "provider": provider}
     context |= selectors.provider_dashboard(provider)
+    context["latest_notifications"] = latest_notifications(request.user)
     return render(request, "providers/dashboard.html", context)
 
 

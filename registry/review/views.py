@@ -24,6 +24,7 @@ from registry.filings.models import FilingKind
 from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.states import TRANSITIONS
 from registry.lib.problems import ProblemsError, add_problems_to_form
+from registry.notifications.selectors import latest_notifications
 from registry.review import selectors, services
 from registry.review.access import (
     RegulatorRequest,
@@ -81,6 +82,8 @@ def show_queue(request: RegulatorRequest, *, section: str, mine: bool) -> HttpRe
     today = timezone.localdate()
     context = selectors.queue_page(filters, request.user, today, request.GET.get("page"))
     context |= {"filter_form": filter_form, "filters": filters, "section": section, "mine": mine}
+    if not mine:  # the console's home page
+        context["latest_notifications"] = latest_notifications(request.user)
     return page(request, "queue", context)
 
 

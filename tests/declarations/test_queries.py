@@ -16,8 +16,8 @@ from tests.factories import AIModelFactory, complete_declaration
 TOP_DOMAINS = [f"host{i}.example.com" for i in range(10_000)]
 
 # Every page starts with the same three: the session, the user and their membership (which
-# `member_required` and `access_declaration_for_member` share), and ends with the one the
-# service navigation makes to learn whether the person is regulator staff.
+# `member_required` and `access_declaration_for_member` share), and ends with the two the
+# service navigation makes: whether the person is regulator staff, and their unread messages.
 
 # The task list:
 #  1-3. session, user, membership
@@ -25,15 +25,17 @@ TOP_DOMAINS = [f"host{i}.example.com" for i in range(10_000)]
 #  5-7. declaration_data: all sources, the supply chain, the attestations (for the checklist)
 #  8. the filing's history (the regulator's reasons, when changes were requested)
 #  9. the navigation's regulator check
-TASK_LIST_QUERIES = 9
+#  10. the navigation's count of unread messages
+TASK_LIST_QUERIES = 10
 
 # The source list:
 #  1-4. session, user, membership, the declaration
 #  5. the number of sources (the paginator)
 #  6. the sum of their shares
 #  7. the navigation's regulator check
-#  8. the 50 sources of the page, without their top domains (.only)
-SOURCE_LIST_QUERIES = 8
+#  8. the navigation's count of unread messages
+#  9. the 50 sources of the page, without their top domains (.only)
+SOURCE_LIST_QUERIES = 9
 
 # Check your answers:
 #  1-4. session, user, membership, the declaration
@@ -41,7 +43,8 @@ SOURCE_LIST_QUERIES = 8
 #  8. the sources counted and their shares summed by category
 #  9-10. the supply chain and the attestations for their summaries
 #  11. the navigation's regulator check
-CHECK_QUERIES = 11
+#  12. the navigation's count of unread messages
+CHECK_QUERIES = 12
 
 # What was filed, read-only:
 #  1-4. session, user, membership, the declaration
@@ -51,7 +54,8 @@ CHECK_QUERIES = 11
 #  9. the sources by category
 #  10-11. the supply chain and the attestations
 #  12. the navigation's regulator check
-READ_QUERIES = 12
+#  13. the navigation's count of unread messages
+READ_QUERIES = 13
 
 
 class DeclarationQueryCountTests(PersonaTestCase):

@@ -409,8 +409,9 @@ class QueryBoundTests(PersonaTestCase):
         declaration = published_model(self, name="Popular", sources=10)
         Client().get(label_url(declaration))
         self.sign_in(self.alice)
-        # + the session, the user, and their regulator roles and membership (for the navigation)
-        with self.assertNumQueries(self.LABEL_PAGE_QUERIES + 4):
+        # + the session, the user, and their regulator roles, membership and unread messages
+        # (for the navigation)
+        with self.assertNumQueries(self.LABEL_PAGE_QUERIES + 5):
             mine = self.client.get(label_url(declaration))
         self.assertContains(mine, "Sign out")
         ProvenanceDeclaration.objects.filter(pk=declaration.pk).update(updated_at=timezone.now())

@@ -59,6 +59,7 @@ class DashboardTests(PersonaTestCase):
 
         one = queries_with(1)
         # session, user, membership, provider, models, their declarations, ownership
-        # statements, member count, invitation count, navigation's regulator groups
-        self.assertEqual(one, 10)
+        # statements, member count, invitation count, latest messages, navigation's regulator
+        # groups, navigation's count of unread messages
+        self.assertEqual(one, 12)
         self.assertEqual(queries_with(19), one)

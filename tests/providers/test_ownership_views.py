@@ -743,8 +743,8 @@ class QueryCountTests(PersonaTestCase):
         path = url("providers:ownership-statement", large.pk)
         self.assertEqual(self.queries(path), small_count)
         # 1 session, 2 user, 3 membership, 4 statement and provider, 5 history, 6 investors,
-        # 7 the navigation's regulator groups
-        with self.assertNumQueries(7):
+        # 7 the navigation's regulator groups, 8 its count of unread messages
+        with self.assertNumQueries(8):
             response = self.client.get(path)
         self.assertContains(response, "200 investors")
 
@@ -757,8 +757,9 @@ class QueryCountTests(PersonaTestCase):
         path = url("providers:ownership-links", large.pk)
         self.assertEqual(self.queries(path), small_count)
         # 1 session, 2 user, 3 membership, 4 statement and provider, 5 count, 6 every holding
-        # for the totals, 7 the page of investors, 8 the navigation's regulator groups
-        with self.assertNumQueries(8):
+        # for the totals, 7 the page of investors, 8 the navigation's regulator groups, 9 its
+        # count of unread messages
+        with self.assertNumQueries(9):
             response = self.client.get(path)
         self.assertContains(response, "Page 1 of 2")
         self.assertContains(response, "80% of shares")
@@ -772,8 +773,9 @@ class QueryCountTests(PersonaTestCase):
         path = url("providers:ownership-check", large.pk)
         self.assertEqual(self.queries(path), small_count)
         # 1 session, 2 user, 3 membership, 4 statement and provider, 5 investors for the
-        # checklist, 6 investors for the summary, 7 the navigation's regulator groups
-        with self.assertNumQueries(7):
+        # checklist, 6 investors for the summary, 7 the navigation's regulator groups, 8 its
+        # count of unread messages
+        with self.assertNumQueries(8):
             response = self.client.get(path)
         self.assertContains(response, 'class="govuk-summary-card__title"', count=200)
 

@@ -251,7 +251,9 @@ class QueueTests(ConsoleTestCase):
     #  7. the number in each state (the tabs)
     #  8. the page's cases, with their provider and assignee
     #  9. the page's flags
-    QUEUE_QUERIES = 9
+    #  10. their latest messages (the panel)
+    #  11. their unread messages (the navigation, and the panel)
+    QUEUE_QUERIES = 11
 
     def test_the_queue_runs_the_same_queries_for_5_cases_as_for_50(self):
         Case.objects.all().delete()
@@ -491,7 +493,8 @@ class CasePageQueryTests(ConsoleTestCase):
     #  13. the flags
     #  14. the version accepted before (none here, so no snapshot of it to read)
     #  15. the timeline's events, with their actors
-    CASE_QUERIES = 15
+    #  16. their unread messages (the navigation)
+    CASE_QUERIES = 16
 
     def test_the_case_page_runs_the_same_queries_for_10_sources_as_for_200(self):
         self.sign_in(self.olivia)
@@ -1018,7 +1021,8 @@ class RegisterTests(ConsoleTestCase):
     #  6. the page's providers, with their member and model counts
     #  7. their accepted ownership statements
     #  8. those statements' investors
-    PROVIDERS_QUERIES = 8
+    #  9. their unread messages (the navigation)
+    PROVIDERS_QUERIES = 9
 
     def test_the_providers_list_runs_the_same_queries_for_5_as_for_40(self):
         for count in (5, 40):
@@ -1035,7 +1039,8 @@ class RegisterTests(ConsoleTestCase):
     #  5. the number of models
     #  6. the page's models, with their provider and latest declaration
     #  7-8. what each is built on, and what is built on it
-    MODELS_QUERIES = 8
+    #  9. their unread messages (the navigation)
+    MODELS_QUERIES = 9
 
     def test_the_models_list_runs_the_same_queries_for_5_as_for_40(self):
         for count in (5, 40):
