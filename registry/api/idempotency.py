@@ -20,18 +20,22 @@ from registry.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# A replay gives what a client needs to go on as if it had the first response: the version to
+# send back in If-Match, and where the created thing lives.
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 class Replay(Exception):
     """Raised to short-circuit a request whose response is already known."""
 
     def __init__(self, record: IdempotentRequest):
-        # Only the body and status are kept; every error the API sends is problem+json.
+        # The status, body and REPLAYED_HEADERS are kept; every error the API sends is
+        # problem+json.
         status = record.status_code or 200
         content_type = PROBLEM_JSON if status >= 400 else None
         body = json.loads(record.response_body) if record.response_body else None
-        self.response = Response(body, status=status, content_type=content_type)
-        self.response["Idempotent-Replayed"] = "true"
+        headers = record.response_headers | {"Idempotent-Replayed": "true"}
+        self.response = Response(body, status=status, content_type=content_type, headers=headers)
 
 
 def claim(request) -> IdempotentRequest | None:
@@ -77,4 +81,7 @@ def complete(record: IdempotentRequest | None, response) -> None:
         return
     record.status_code = response.status_code
     record.response_body = json.dumps(getattr(response, "data", None), cls=DjangoJSONEncoder)
-    record.save(update_fields=["status_code", "response_body"])
+    record.response_headers = {
+        name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)
+    }
+    record.save(update_fields=["status_code", "response_body", "response_headers"])

@@ -16,6 +16,8 @@ class IdempotentRequest(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     # JSON as text, not jsonb: PostgreSQL's jsonb refuses a \u0000 that a request may echo back.
     response_body = models.TextField(blank=True, default="")
+    # The headers a client acts on next (see idempotency.REPLAYED_HEADERS), replayed with the body.
+    response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -762,6 +762,8 @@ class IdempotencyTests(DeclarationApiTestCase):
         self.assertEqual((again.status_code, again.json()), (201, first.json()))
         self.assertEqual(again["Idempotent-Replayed"], "true")
         self.assertEqual(self.written(), before)
+        # The client goes on as if it had the first response: where the draft is, its version.
+        self.assertEqual((again["Location"], again["ETag"]), (first["Location"], first["ETag"]))
 
     def test_the_same_key_with_another_body_is_refused(self):
         body = whole_body(self.model.pk)
