@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.db.models import Q
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from registry.audit.models import AuditEvent
 from registry.declarations.models import (
@@ -22,6 +23,7 @@ from registry.declarations.selectors import declaration_data
 from registry.declarations.validation import validate_declaration
 from registry.filings.models import FilingSnapshot, FilingTransition
 from registry.filings.states import Status
+from registry.notifications.models import Delivery, Kind, Notification
 from registry.providers.models import InvestmentLink, OwnershipStatement, Provider
 
 FILING_TABLES = (
@@ -169,3 +171,16 @@ class DemoFilingsTests(TestCase):
         self.assertIn("Acme Atlas 2.0 (MOD-", text)
         self.assertIn("v1 superseded, v2 accepted", text)
         self.assertIn("ownership statement v1: draft", text)
+
+
+class DemoMessagesTests(TransactionTestCase):
+    """With real commits: the demo's messages are sent as its transaction commits."""
+
+    @override_settings(DEBUG=True, EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    def test_the_history_is_told_through_the_inboxes_not_printed_to_the_console(self):
+        with mock.patch("sys.stdout", new_callable=StringIO) as printed:
+            call_command("load_demo_data", stdout=StringIO())
+        self.assertNotIn("Subject:", printed.getvalue())
+        alice = Notification.objects.filter(recipient__email="alice@acme-ai.example")
+        self.assertEqual(set(alice.values_list("delivery", flat=True)), {Delivery.SENT})
+        self.assertIn(Kind.ACCEPTED, set(alice.values_list("kind", flat=True)))

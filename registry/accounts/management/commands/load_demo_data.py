@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -93,7 +94,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data has known passwords: refused when DEBUG is off.")
-        with transaction.atomic():
+        # The demo's history reaches its people through their inboxes (/inbox/); printing its
+        # few dozen emails to the console would bury the accounts printed below.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             providers = [self.provider(details, owner) for details, owner in self.owners()]
             for email, name, index, role in MEMBERS:
                 self.member(email, name, providers[index], role)
