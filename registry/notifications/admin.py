@@ -7,14 +7,15 @@ the person invited.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import pluralize, truncatechars
 
+from registry.accounts.models import User
 from registry.audit.admin_mixins import ReadOnlyAdminMixin
-from registry.audit.services import record
 from registry.notifications import services
 from registry.notifications.models import Delivery, Notification
 
@@ -63,18 +64,9 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         failed = list(queryset.filter(delivery=Delivery.FAILED))
         for notification in failed:
-            with transaction.atomic():
-                services.notification_retry(notification.pk)
-                record(
-                    actor=request.user,
-                    action="admin.notification_retried",
-                    target=notification,
-                    before={
-                        "delivery": notification.delivery,
-                        "last_error": notification.last_error,
-                    },
-                    after={"delivery": Delivery.PENDING},
-                )
+            # Admin pages are only ever served to a signed-in member of staff.
+            actor = cast(User, request.user)
+            services.notification_retry(actor=actor, notification=notification)
         self.tell_outcome(request, sent=len(failed), skipped=queryset.count() - len(failed))
 
     def tell_outcome(self, request: HttpRequest, *, sent: int, skipped: int) -> None:

@@ -40,10 +40,6 @@ def unread_count(user: User) -> int:
     return user_notifications(user).filter(read_at__isnull=True).count()
 
 
-def unread_notifications(user: User) -> QuerySet[Notification]:
-    return user_notifications(user).filter(read_at__isnull=True)
-
-
 def notification_for_recipient(user: User, notification_id: int) -> Notification | None:
     """The notification if it was sent to this person; None if it is someone else's or gone."""
     return user_notifications(user).filter(pk=notification_id).first()

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from registry.accounts.models import User
+from registry.audit.services import record
 from registry.lib.background import after_commit, dispatch
 from registry.notifications.models import Delivery, Notification
 
@@ -187,13 +188,32 @@ def attempt_failed(notification_id: int, error: str) -> None:
     notification.save(update_fields=["attempts", "last_error", "delivery"])
 
 
-def notification_retry(notification_id: int) -> None:
-    """Give a failed notification another round of attempts (an administrator's action)."""
-    updated = Notification.objects.filter(pk=notification_id, delivery=Delivery.FAILED).update(
-        delivery=Delivery.PENDING, attempts=0
+@transaction.atomic
+def notification_retry(*, actor: User, notification: Notification) -> bool:
+    """Give a failed notification another round of attempts (an administrator's action); True
+    if it was failed, False if it was not and is left as it is."""
+    failed = Notification.objects.select_for_update().filter(
+        pk=notification.pk, delivery=Delivery.FAILED
     )
-    if updated:
-        after_commit(send_task(), notification_id)
+    found = failed.first()
+    if found is None:
+        return False
+    before = {
+        "delivery": found.delivery,
+        "attempts": found.attempts,
+        "last_error": found.last_error,
+    }
+    found.delivery, found.attempts = Delivery.PENDING, 0
+    found.save(update_fields=["delivery", "attempts"])
+    record(
+        actor=actor,
+        action="notification.retried",
+        target=found,
+        before=before,
+        after={"delivery": found.delivery, "attempts": 0},
+    )
+    after_commit(send_task(), found.pk)
+    return True
 
 
 def notifications_resend(now: datetime | None = None) -> int:

@@ -103,7 +103,7 @@ class SendAgainTests(NotificationAdminTestCase):
         self.failed.refresh_from_db()
         self.assertEqual((self.failed.delivery, self.failed.attempts), (Delivery.SENT, 1))
         self.assertEqual([m.to for m in mail.outbox], [[self.alice.email]])
-        event = AuditEvent.objects.get(action="admin.notification_retried")
+        event = AuditEvent.objects.get(action="notification.retried")
         self.assertEqual((event.actor, event.target_id), (self.ada, str(self.failed.pk)))
         self.assertEqual(event.before["delivery"], "failed")
 
@@ -116,7 +116,7 @@ class SendAgainTests(NotificationAdminTestCase):
         self.pending.refresh_from_db()
         self.assertEqual((self.sent.delivery, self.sent.attempts), (Delivery.SENT, 0))
         self.assertEqual((self.pending.delivery, self.pending.attempts), (Delivery.PENDING, 0))
-        self.assertEqual(AuditEvent.objects.filter(action="admin.notification_retried").count(), 1)
+        self.assertEqual(AuditEvent.objects.filter(action="notification.retried").count(), 1)
 
     def test_an_administrator_who_may_only_view_messages_is_not_offered_the_action(self):
         viewer = UserFactory(email="sam@regulator.example", is_staff=True)

@@ -272,11 +272,13 @@ class MailServerFailureTests(FaultTestCase):
 
         # "Send again": back in the outbox, with its attempts afresh, and sent after the commit.
         with self.captureOnCommitCallbacks(execute=True):
-            notification_retry(self.notification.pk)
+            notification_retry(actor=self.ada, notification=self.notification)
         self.notification.refresh_from_db()
         self.assertEqual(
             (self.notification.delivery, self.notification.attempts), (Delivery.SENT, 1)
         )
         self.assertEqual([m.to for m in mail.outbox], [[self.alice.email]])
-        notification_retry(self.notification.pk)  # a sent notification is not sent again
+        notification_retry(
+            actor=self.ada, notification=self.notification
+        )  # a sent notification is not sent again
         self.assertEqual(len(mail.outbox), 1)
