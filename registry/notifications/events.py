@@ -22,7 +22,8 @@ from registry.notifications.models import Kind
 from registry.notifications.services import Recipient, notification_create
 from registry.providers.models import OwnershipStatement
 from registry.providers.views import place_findings as place_ownership_findings
-from registry.review.models import Case
+from registry.review.models import Case, CaseNote
+from registry.review.selectors import case_filing
 
 # The moves a provider hears of; the others (taken into review, superseded) change nothing
 # they have to act on.
@@ -119,3 +120,20 @@ def findings_sent(filing: Filing) -> list[dict[str, str]]:
     else:
         placed = place_ownership_findings(cast(OwnershipStatement, filing), sent)
     return [{"title": item.title, "message": item.finding.message} for item in placed]
+
+
+def message_notify(*, case: Case, note: CaseNote) -> None:
+    """Tell the provider's filers of a message the regulator wrote them about a filing."""
+    filing = case_filing(case)
+    notification_create(
+        kind=Kind.REGULATOR_MESSAGE,
+        cause=f"message:{note.pk}",
+        recipients=filers(case.provider_id),
+        context={
+            "title": filing_title(filing),
+            "reference": filing.reference,
+            "body": note.body,
+            "occurred_at": note.written_at,
+        },
+        link=provider_page(filing),
+    )

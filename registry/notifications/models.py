@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     ACCEPTED = "accepted", "Filing accepted"
     REJECTED = "rejected", "Filing rejected"
     WITHDRAWN = "withdrawn", "Filing withdrawn"
+    REGULATOR_MESSAGE = "regulator_message", "Message from the regulator"
     REVIEW_DUE_SOON = "review_due_soon", "Review due soon"
     REVIEW_OVERDUE = "review_overdue", "Review overdue"
     REDECLARATION_DUE = "redeclaration_due", "Re-declaration due"

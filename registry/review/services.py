@@ -26,7 +26,7 @@ from registry.filings.validation import filing_problem
 from registry.labels.tasks import render_label_pdf
 from registry.lib.background import after_commit
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
-from registry.notifications.events import transition_notify
+from registry.notifications.events import message_notify, transition_notify
 from registry.providers.services import OWNERSHIP
 from registry.review import risks
 from registry.review.models import (
@@ -231,6 +231,8 @@ def note_add(*, actor: User, case: Case, kind: str, body: str) -> CaseNote:
     # Internal notes stay in the case; the audit trail records that one was written.
     after: dict[str, Any] = {"body": body} if kind == NoteKind.MESSAGE else {"note": note.pk}
     record(actor=actor, action=action, target=case, after=after)
+    if kind == NoteKind.MESSAGE:
+        message_notify(case=case, note=note)
     return note
 
 

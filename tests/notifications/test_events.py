@@ -294,6 +294,36 @@ class RecipientTests(EventTestCase):
         )
 
 
+class RegulatorMessageTests(EventTestCase):
+    def test_a_message_to_the_provider_reaches_its_filers_and_an_internal_note_nobody(self):
+        declaration = self.declaration()
+        self.under_review(declaration)
+        case = Case.objects.get(filing_kind="declaration", filing_id=declaration.pk)
+        note_add(actor=self.olivia, case=case, kind=NoteKind.NOTE, body="Check the licences")
+        self.assertEqual(messages(Kind.REGULATOR_MESSAGE), [])
+        note_add(actor=self.olivia, case=case, kind=NoteKind.MESSAGE, body="Please call us <today>")
+        message = self.assertOnlyFilersHeard(Kind.REGULATOR_MESSAGE)
+        self.assertEqual(
+            message.subject,
+            "A message from the regulator about your provenance declaration for Acme Chat 1.0",
+        )
+        self.assertEqual(message.link, f"/declarations/{declaration.pk}/")
+        self.assertIn("Please call us <today>", message.body_text)
+        self.assertIn("Please call us &lt;today&gt;", message.body_html)
+        for body in bodies(message):
+            self.assertIn(declaration.reference, body)
+            self.assertNotIn("Olivia", body)  # the regulator writes as the regulator
+
+    def test_a_message_about_an_ownership_statement_links_to_the_statement(self):
+        statement = self.statement()
+        self.under_review(statement)
+        case = Case.objects.get(filing_kind="ownership", filing_id=statement.pk)
+        note_add(actor=self.olivia, case=case, kind=NoteKind.MESSAGE, body="One question")
+        message = self.assertOnlyFilersHeard(Kind.REGULATOR_MESSAGE)
+        self.assertEqual(message.link, f"/ownership/{statement.pk}/")
+        self.assertIn("ownership statement for Acme AI", message.subject)
+
+
 class RegulatorOnlyContentTests(EventTestCase):
     SENTINELS = ("SENTINEL-NOTE", "SENTINEL-UNSENT", "SENTINEL-RULING", "SENTINEL-CLAIM")
 
