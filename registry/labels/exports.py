@@ -4,8 +4,10 @@ One row per registered model: its latest published label (a tombstone if that wa
 built by the same selectors as the label page, so the files hold nothing the page does not. The
 JSON Lines file gives each label as the public API does; the CSV a flat summary of it.
 
-Memory stays flat however large the register: declarations are read in chunks, each row is
-written to a temporary file as it is built, and hashed as it is written.
+Memory stays flat however large the register: declarations are read a chunk at a time, each
+chunk's labels in a fixed number of queries (`selectors.model_labels`, which the label page runs
+with a chunk of one), and each row is written to a temporary file as it is built, and hashed as
+it is written.
 """
 
 from __future__ import annotations
@@ -122,25 +124,42 @@ def write_rows(csv_out: HashingWriter, jsonl_out: HashingWriter) -> int:
     # One serializer of each kind for every row: building one copies all its fields (~9 ms).
     serializers = {"label": PublicLabel(), "tombstone": PublicTombstone()}
     rows = 0
-    for declaration in public_labels():
-        label = selectors.model_label(declaration)
-        data = serializers[label["kind"]].to_representation(label)
-        jsonl_out.write(json.dumps(data, cls=DjangoJSONEncoder) + "\n")
-        row = csv_row(label)
-        writer.writerow([cell(row.get(column)) for column in CSV_COLUMNS])
-        rows += 1
+    for chunk in public_label_chunks():
+        for label in selectors.model_labels(chunk):
+            data = serializers[label["kind"]].to_representation(label)
+            jsonl_out.write(json.dumps(data, cls=DjangoJSONEncoder) + "\n")
+            row = csv_row(label)
+            writer.writerow([cell(row.get(column)) for column in CSV_COLUMNS])
+            rows += 1
     return rows
 
 
-def public_labels() -> Iterator[ProvenanceDeclaration]:
-    """Each registered model's latest published declaration, read a chunk at a time."""
-    return open_data_declarations().iterator(chunk_size=CHUNK_SIZE)
+def public_label_chunks() -> Iterator[list[ProvenanceDeclaration]]:
+    """Each registered model's latest published declaration, `CHUNK_SIZE` at a time.
+
+    Each chunk is a query of its own, starting after the last model of the one before, so that
+    each is planned for a few hundred rows whatever the register's size. One server-side cursor
+    over the whole register was planned for its first rows: with statistics not yet updated
+    after a bulk load, a join that grew with the square of the register (16 s at 10,000 models
+    for a query that otherwise takes 0.2 s).
+    """
+    after = None
+    while chunk := list(open_data_declarations(after)):
+        yield chunk
+        if len(chunk) < CHUNK_SIZE:
+            return
+        after = chunk[-1].model.registration_number
 
 
-def open_data_declarations() -> QuerySet[ProvenanceDeclaration]:
-    latest = selectors.registered_models().values("label_declaration_id")  # type: ignore[misc]
+def open_data_declarations(after: str | None) -> QuerySet[ProvenanceDeclaration]:
+    """The latest published declarations of the first `CHUNK_SIZE` registered models numbered
+    after `after` (from the first if None), by registration number."""
+    models = selectors.registered_models().order_by("registration_number")
+    if after is not None:
+        models = models.filter(registration_number__gt=after)
+    latest = models.values("label_declaration_id")  # type: ignore[misc]
     return (
-        ProvenanceDeclaration.objects.filter(pk__in=latest)
+        ProvenanceDeclaration.objects.filter(pk__in=latest[:CHUNK_SIZE])
         .select_related("model__provider")
         .order_by("model__registration_number")
     )

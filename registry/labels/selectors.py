@@ -14,6 +14,7 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -150,6 +151,8 @@ INVESTOR_FIELDS = [
 # What the risk rules read of an investor: its public answers and its exact holdings, which
 # only decide the flags and never appear in them.
 RISK_LINK_FIELDS = [*INVESTOR_FIELDS, "share_percent", "votes_percent"]
+# What the label's version list reads of each published version.
+VERSION_FIELDS = ["version", "status", "submitted_at", "decided_at", "withdrawn_at"]
 ANSWERS = YesNoUnknown.values
 
 
@@ -301,18 +304,43 @@ def filter_by_ownership(
     return queryset
 
 
-def accepted_ownership(provider_id: int) -> tuple[OwnershipStatement | None, list[InvestmentLink]]:
+# A provider's accepted ownership statement (None if it has none) and its investors.
+Ownership = tuple[OwnershipStatement | None, list[InvestmentLink]]
+
+
+def accepted_ownership(provider_id: int) -> Ownership:
     """The provider's accepted ownership statement and its investors (two queries; one if none)."""
-    statement = (
-        OwnershipStatement.objects.filter(provider_id=provider_id, status=Status.ACCEPTED)
+    return accepted_ownerships([provider_id])[provider_id]
+
+
+def accepted_ownerships(provider_ids: Iterable[int]) -> dict[int, Ownership]:
+    """Each provider's accepted ownership statement and its investors, by provider id.
+
+    Two queries however many providers there are (one if none has a statement).
+    """
+    provider_ids = set(provider_ids)
+    statements: dict[int, OwnershipStatement] = {}
+    accepted = (
+        OwnershipStatement.objects.filter(provider_id__in=provider_ids, status=Status.ACCEPTED)
         .only("id", "provider_id", "version", "submitted_at", "decided_at")
-        .order_by("-version")
-        .first()
+        .order_by("provider_id", "-version")
     )
-    if statement is None:
-        return None, []
-    links = statement.links.only(*INVESTOR_FIELDS, "statement_id", "share_percent", "votes_percent")
-    return statement, list(links.order_by("id"))
+    for statement in accepted:
+        statements.setdefault(statement.provider_id, statement)  # its latest version
+    links: dict[int, list[InvestmentLink]] = defaultdict(list)
+    if statements:
+        investors = InvestmentLink.objects.filter(statement__in=statements.values()).only(
+            *INVESTOR_FIELDS, "statement_id", "share_percent", "votes_percent"
+        )
+        for link in investors.order_by("id"):
+            links[link.statement_id].append(link)
+    return {
+        provider_id: (
+            statements.get(provider_id),
+            links[statements[provider_id].pk] if provider_id in statements else [],
+        )
+        for provider_id in provider_ids
+    }
 
 
 def ownership_summary(
@@ -439,12 +467,93 @@ def label_declaration(registration_number: str, version: int | None = None):
 def model_label(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     """What a model's own address shows: the label of its latest published version, or a
     tombstone if that version was withdrawn (nothing published disappears)."""
-    if declaration.status == Status.WITHDRAWN:
-        return tombstone_data(declaration)
-    return label_data(declaration)
+    return model_labels([declaration])[0]
 
 
-def tombstone_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+def model_labels(declarations: list[ProvenanceDeclaration]) -> list[dict[str, Any]]:
+    """`model_label` of each declaration of a chunk, in order, in seven queries at most whatever
+    the chunk's size (a tombstone reads only the versions)."""
+    labelled = [d for d in declarations if d.status != Status.WITHDRAWN]
+    rows = label_rows(labelled, {d.model_id for d in declarations})
+    return [
+        tombstone_assemble(d, rows) if d.status == Status.WITHDRAWN else label_assemble(d, rows)
+        for d in declarations
+    ]
+
+
+def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The nutritional label of one published declaration (DESIGN §4), as plain data."""
+    return labels_data([declaration])[0]
+
+
+def labels_data(declarations: list[ProvenanceDeclaration]) -> list[dict[str, Any]]:
+    """The label of each published declaration of a chunk, in order.
+
+    Seven queries at most whatever the number of declarations and of their sources (the
+    declarations were loaded with their models and providers): see `label_rows`.
+    """
+    rows = label_rows(declarations, {d.model_id for d in declarations})
+    return [label_assemble(declaration, rows) for declaration in declarations]
+
+
+# A source is withheld from the public when it claims confidentiality and the regulator did not
+# refuse the claim (every claim is decided before a declaration is accepted).
+WITHHELD = Q(confidential=True) & ~Q(confidentiality_ruling__accepted=False)
+
+
+@dataclass(frozen=True)
+class LabelRows:
+    """What a chunk's labels read: public columns only, grouped by declaration (sources, parties,
+    attestations), by model (published versions) or by provider (ownership)."""
+
+    public: dict[int, list[dict[str, Any]]]
+    confidential: dict[int, list[dict[str, Any]]]
+    parties: dict[int, list[dict[str, Any]]]
+    attestations: dict[int, list[dict[str, Any]]]
+    versions: dict[int, list[dict[str, Any]]]
+    ownership: dict[int, Ownership]
+
+
+def label_rows(labelled: list[ProvenanceDeclaration], model_ids: set[int]) -> LabelRows:
+    """Read what the labels of `labelled` and the version lists of `model_ids` show.
+
+    Seven queries at most, none of them per declaration: the public sources, the confidential
+    ones (counted only), the supply chains, the attestations, the published versions, the
+    accepted ownership statements and their investors. Django runs no query for `__in` an empty
+    list, so a chunk of tombstones reads only the versions.
+    """
+    ids = [declaration.pk for declaration in labelled]
+    sources = DataSource.objects.filter(declaration_id__in=ids).order_by("id")
+    public = sources.exclude(WITHHELD).values(
+        *PUBLIC_SOURCE_FIELDS, *CRAWL_FIELDS, "generator_models", "declaration_id"
+    )
+    confidential = sources.filter(WITHHELD).values(*COUNTED_FIELDS, "declaration_id")
+    parties = SupplyChainParty.objects.filter(declaration_id__in=ids).order_by("id")
+    attestations = RedTeamAttestation.objects.filter(declaration_id__in=ids).order_by(
+        F("performed_on").desc(nulls_last=True), "-id"
+    )
+    versions = published_declarations().filter(model_id__in=model_ids)
+    return LabelRows(
+        public=grouped(public, "declaration_id"),
+        confidential=grouped(confidential, "declaration_id"),
+        parties=grouped(parties.values(*PARTY_FIELDS, "declaration_id"), "declaration_id"),
+        attestations=grouped(
+            attestations.values(*ATTESTATION_FIELDS, "declaration_id"), "declaration_id"
+        ),
+        versions=grouped(versions.values(*VERSION_FIELDS, "model_id"), "model_id"),
+        ownership=accepted_ownerships({d.model.provider_id for d in labelled}),
+    )
+
+
+def grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
+    """Rows grouped by one of their columns, which is taken out of them; [] for a missing key."""
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row.pop(key)].append(row)
+    return groups
+
+
+def tombstone_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[str, Any]:
     """What stays public of a withdrawn model: who, which version, when and why it went."""
     return {
         "kind": "tombstone",
@@ -458,31 +567,18 @@ def tombstone_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
         "reason": declaration.withdrawal_reason,
         "withdrawn_at": declaration.withdrawn_at,
         "accepted_on": local_date(declaration.decided_at),
-        "versions": versions(declaration.model_id),
+        "versions": versions(rows.versions[declaration.model_id]),
     }
 
 
-# A source is withheld from the public when it claims confidentiality and the regulator did not
-# refuse the claim (every claim is decided before a declaration is accepted).
-WITHHELD = Q(confidential=True) & ~Q(confidentiality_ruling__accepted=False)
-
-
-def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
-    """The nutritional label of one published declaration (DESIGN §4), as plain data.
-
-    Seven queries whatever the number of sources (the declaration was loaded with its model and
-    provider): the public sources, the confidential ones (counted only), the supply chain, the
-    attestations, the published versions, the accepted ownership statement and its investors.
-    """
-    sources = DataSource.objects.filter(declaration=declaration).order_by("id")
-    public = list(
-        sources.exclude(WITHHELD).values(*PUBLIC_SOURCE_FIELDS, *CRAWL_FIELDS, "generator_models")
-    )
-    confidential = list(sources.filter(WITHHELD).values(*COUNTED_FIELDS))
+def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[str, Any]:
+    """The label of one declaration of a chunk, from the rows read for the chunk."""
+    public, confidential = rows.public[declaration.pk], rows.confidential[declaration.pk]
     counted = public + confidential
     model = declaration.model
-    statement, links = accepted_ownership(model.provider_id)
-    chain, red_team = supply_chain(declaration), red_teaming(declaration)
+    statement, links = rows.ownership[model.provider_id]
+    chain = supply_chain(rows.parties[declaration.pk])
+    red_team = red_teaming(rows.attestations[declaration.pk])
     return {
         "kind": "label",
         "model": {field: getattr(model, field) for field in MODEL_FIELDS},
@@ -513,7 +609,7 @@ def label_data(declaration: ProvenanceDeclaration) -> dict[str, Any]:
         "ownership": ownership_summary(statement, links),
         "supply_chain": chain,
         "red_teaming": red_team,
-        "versions": versions(model.pk),
+        "versions": versions(rows.versions[model.pk]),
         "public_alerts": alerts(public, confidential, chain, red_team, links),
     }
 
@@ -666,13 +762,8 @@ def crawling(public: list[dict[str, Any]], confidential: list[dict[str, Any]]) -
     }
 
 
-def supply_chain(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+def supply_chain(parties: list[dict[str, Any]]) -> dict[str, Any]:
     """The parties, and how many there are of each role in each country."""
-    parties = list(
-        SupplyChainParty.objects.filter(declaration=declaration)
-        .order_by("id")
-        .values(*PARTY_FIELDS)
-    )
     groups: dict[tuple[str, str], int] = defaultdict(int)
     for party in parties:
         groups[party["role"], party["country"]] += 1
@@ -685,19 +776,14 @@ def supply_chain(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     }
 
 
-def red_teaming(declaration: ProvenanceDeclaration) -> dict[str, Any]:
-    """The latest attestation (never its report), and how many there are."""
-    attestations = list(
-        RedTeamAttestation.objects.filter(declaration=declaration)
-        .order_by(F("performed_on").desc(nulls_last=True), "-id")
-        .values(*ATTESTATION_FIELDS)
-    )
+def red_teaming(attestations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latest attestation (never its report; `attestations` come latest first), and how
+    many there are."""
     return {"attestations": len(attestations), "latest": attestations[0] if attestations else None}
 
 
-def versions(model_id: int) -> list[dict[str, Any]]:
-    """The model's published versions, newest first."""
-    rows = published_declarations().filter(model_id=model_id)
+def versions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The model's published versions, from its `VERSION_FIELDS` rows (newest first)."""
     return [
         {
             "version": row["version"],
@@ -706,7 +792,7 @@ def versions(model_id: int) -> list[dict[str, Any]]:
             "accepted_on": local_date(row["decided_at"]),
             "withdrawn_on": local_date(row["withdrawn_at"]),
         }
-        for row in rows.values("version", "status", "submitted_at", "decided_at", "withdrawn_at")
+        for row in rows
     ]
 
 

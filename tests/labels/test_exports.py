@@ -7,20 +7,22 @@ import hashlib
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import SimpleTestCase, override_settings
 
 from registry.audit.models import AuditEvent
-from registry.labels import exports
+from registry.labels import exports, selectors
 from registry.labels.models import OpenDataExport
 from tests.base import PersonaTestCase
 from tests.factories import AIModelFactory, complete_declaration
-from tests.labels import published_model, withdraw
+from tests.labels import accepted_ownership, published_model, withdraw
 from tests.labels.test_selectors import (
     REGULATOR_ONLY_KEYS,
     SENTINEL_NUMBERS,
     SENTINEL_TEXT,
+    US_FUND,
     keys_in,
     sentinel_filing,
 )
@@ -169,6 +171,54 @@ class ExportTests(PersonaTestCase):
             out.getvalue().splitlines(),
             [f"{e.file.name}  3 rows  {e.size} bytes  sha256 {e.sha256}" for e in latest],
         )
+
+
+class ExportQueryTests(PersonaTestCase):
+    """The export's queries grow with its chunks, never with the models in a chunk."""
+
+    # The export, whatever the number of models in a chunk (`CHUNK_SIZE`):
+    #  1. the chunk's declarations: the latest published ones of the next models by number,
+    #     with their models and providers
+    #  2-8. their labels (selectors.model_labels): the public and confidential sources, the
+    #       supply chains, the attestations, the published versions, the accepted ownership
+    #       statements and their investors
+    #  9. the transaction that stores both files (a savepoint inside a test's)
+    #  10-13. each file's record and its audit event
+    #  14. the transaction committed (the savepoint released)
+    #  15-16. the exports kept of each format, to delete the older ones
+    EXPORT_QUERIES = 16
+    CHUNK_QUERIES = 8
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        accepted_ownership(cls, links=[US_FUND])
+        withdraw(cls, published_model(cls, name="Model 0", sources=1), "Retired")
+
+    def setUp(self):
+        self.enterContext(override_settings(STORAGES=IN_MEMORY))
+
+    def register_grow(self, count: int) -> None:
+        while (built := selectors.registered_models().count()) < count:
+            published_model(self, name=f"Model {built}", sources=2)
+
+    def test_the_export_runs_the_same_queries_for_5_and_50_models(self):
+        for count in (5, 50):
+            self.register_grow(count)
+            with self.subTest(models=count):
+                with self.assertNumQueries(self.EXPORT_QUERIES):
+                    csv_export, _ = exports.open_data_export(NOW)
+                self.assertEqual(csv_export.rows, count)
+
+    def test_each_chunk_adds_the_same_queries(self):
+        self.register_grow(50)
+        # 20, 20 and 10 models; a short chunk is the last, with no query to find the end
+        three_chunks = mock.patch.object(exports, "CHUNK_SIZE", 20)
+        with three_chunks, self.assertNumQueries(self.EXPORT_QUERIES + 2 * self.CHUNK_QUERIES):
+            csv_export, jsonl_export = exports.open_data_export(NOW)
+        self.assertEqual(csv_export.rows, 50)
+        lines = read(jsonl_export).decode().splitlines()
+        self.assertEqual(len({json.loads(line)["model"]["name"] for line in lines}), 50)
 
 
 class CellTests(SimpleTestCase):

@@ -29,6 +29,7 @@ from tests.base import PersonaTestCase
 from tests.factories import (
     AIModelFactory,
     ProviderFactory,
+    SupplyChainPartyFactory,
     complete_declaration,
 )
 from tests.labels import (
@@ -556,6 +557,73 @@ class ForeignControlTests(PersonaTestCase):
                 self.assertIs(found.exists(), controlled)
 
 
+def amend(case, declaration: ProvenanceDeclaration, submitter=None) -> ProvenanceDeclaration:
+    """Publish a new version of the declaration's model; the old one is superseded."""
+    amendment = declaration_start(
+        actor=submitter or case.alice, model=declaration.model, amend=True
+    )
+    ProvenanceDeclaration.objects.filter(pk=amendment.pk).update(
+        signatory_name="Alice Owner", signatory_role="Director", signed_at=declaration.signed_at
+    )
+    return publish(case, amendment, submitter)
+
+
+def varied_register(case) -> list[ProvenanceDeclaration]:
+    """Every published declaration of a register with a bit of everything, models in order.
+
+    - Acme (foreign-controlled, a state-owned investor) with a model in two versions, a withdrawn
+      model (a tombstone over a superseded version), one with confidential sources (a claim
+      refused, two accepted) and one with public alerts (an ignored robots.txt, open red-team
+      findings, an API aggregator, several parties and attestations);
+    - Beta Labs, with no ownership statement, a model without red-teaming or a supply chain;
+    - Gamma (US, a second statement superseding the first, an ended holding) with two models.
+    """
+    from tests.factories import MembershipFactory, RedTeamAttestationFactory
+
+    accepted_ownership(case, links=[US_FUND, CN_STATE, GB_FOUNDERS])
+    chat = published_model(case, name="Acme Chat", sources=4)
+    chat_two = amend(case, chat)
+    retired = published_model(case, name="Acme Old", sources=2)
+    retired_two = amend(case, retired)
+    withdraw(case, retired_two, "Retired: replaced by Acme Chat")
+    secret = complete_declaration(
+        model=AIModelFactory(provider=case.acme, name="Secret"), sources=5
+    )
+    DataSource.objects.filter(
+        declaration=secret, name__in=["Source 2", "Source 3", "Source 4"]
+    ).update(
+        confidential=True, confidentiality_reason="Commercially sensitive", personal_data="unknown"
+    )
+    secret = publish(case, secret, refused={"Source 4"})
+    risky = complete_declaration(model=AIModelFactory(provider=case.acme, name="Risky"), sources=3)
+    DataSource.objects.filter(declaration=risky, category="web_crawl").update(
+        robots_txt_respected=False
+    )
+    SupplyChainPartyFactory(declaration=risky, role="api_aggregator", country="US")
+    SupplyChainPartyFactory(declaration=risky, role="cloud_hosting", country="IE")
+    RedTeamAttestationFactory(
+        declaration=risky,
+        performed_on=timezone.localdate() - timedelta(days=10),
+        next_due=timezone.localdate() + timedelta(days=355),
+        outcome="findings_open",
+        summary="Open findings in the crawler's supply chain.",
+    )
+    # The same day as the factory's attestation: the later one filed is the latest.
+    RedTeamAttestationFactory(declaration=risky, outcome="findings_remediated")
+    risky = publish(case, risky)
+    bare = published_model(case, provider=case.beta, submitter=case.charlie, name="Bare", sources=1)
+    RedTeamAttestation.objects.filter(declaration=bare).delete()
+    SupplyChainParty.objects.filter(declaration=bare).delete()
+    gamma = ProviderFactory(legal_name="Gamma Inc", country="US", uk_representative="Gamma UK Ltd")
+    gina = MembershipFactory(provider=gamma, role="owner").user
+    accepted_ownership(case, provider=gamma, submitter=gina, links=[GB_FOUNDERS])
+    ended = US_FUND | {"share_percent": Decimal("60"), "ceased_on": date(2024, 1, 1)}
+    accepted_ownership(case, provider=gamma, submitter=gina, links=[CN_STATE, ended])
+    first = published_model(case, provider=gamma, submitter=gina, name="Gamma One")
+    second = published_model(case, provider=gamma, submitter=gina, name="Gamma Two", sources=6)
+    return [chat, chat_two, retired, retired_two, secret, risky, bare, first, second]
+
+
 class QueryBoundTests(PersonaTestCase):
     # The label, whatever the number of sources:
     #  1. the declaration with its model and provider (label_declaration)
@@ -577,6 +645,71 @@ class QueryBoundTests(PersonaTestCase):
                 with self.assertNumQueries(self.LABEL_QUERIES):
                     label = selectors.model_label(selectors.label_declaration(number))
                 self.assertEqual(label["kind"], "label")
+
+
+class ChunkTests(PersonaTestCase):
+    """A chunk's labels, read together (the open data), are each declaration's label read alone
+    (the label page): one code path, so they can't drift."""
+
+    # A chunk's labels, whatever its size:
+    #  1-2. the sources that are not confidential, and the confidential ones (counted only)
+    #  3-4. the supply chains and the red-team attestations
+    #  5. the published versions
+    #  6-7. the accepted ownership statements and their investors
+    CHUNK_QUERIES = 7
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        sentinel_filing(cls)
+        varied_register(cls)
+
+    def chunk(self) -> list[ProvenanceDeclaration]:
+        """Every published version of every model, as the export loads declarations."""
+        return list(
+            selectors.published_declarations()
+            .select_related("model__provider")
+            .order_by("model__registration_number", "version")
+        )
+
+    def test_the_register_is_varied(self):
+        chunk = self.chunk()
+        self.assertEqual(
+            {d.status for d in chunk}, {Status.ACCEPTED, Status.SUPERSEDED, Status.WITHDRAWN}
+        )
+        self.assertEqual(len({d.model.provider_id for d in chunk}), 3)
+        labels = selectors.labels_data(chunk)
+        self.assertGreater(sum(label["confidential_sources"]["count"] for label in labels), 0)
+        self.assertGreater(sum(len(label["public_alerts"]) for label in labels), 0)
+        self.assertIn(None, [label["ownership"] for label in labels])
+
+    def test_a_chunk_s_labels_are_each_declaration_s_label_read_alone(self):
+        alone = [
+            selectors.label_data(
+                selectors.label_declaration(d.model.registration_number, d.version)
+            )
+            for d in self.chunk()
+        ]
+        self.assertEqual(len(alone), 10)
+        self.assertEqual(selectors.labels_data(self.chunk()), alone)
+        self.assertEqual(selectors.labels_data(self.chunk()[::-1]), alone[::-1])
+
+    def test_a_chunk_s_model_labels_are_each_model_s_page(self):
+        latest = list({d.model_id: d for d in self.chunk()}.values())  # ordered by version
+        alone = [
+            selectors.model_label(selectors.label_declaration(d.model.registration_number))
+            for d in latest
+        ]
+        self.assertEqual([label["kind"] for label in alone].count("tombstone"), 1)
+        self.assertEqual(selectors.model_labels(latest), alone)
+
+    def test_a_chunk_runs_the_same_queries_whatever_its_size(self):
+        for size in (1, 10):
+            chunk = self.chunk()[:size]
+            with self.subTest(declarations=size):
+                with self.assertNumQueries(self.CHUNK_QUERIES):
+                    labels = selectors.labels_data(chunk)
+                self.assertEqual(len(labels), size)
 
 
 # --- Nothing regulator-only leaks
