@@ -23,7 +23,6 @@ from django.db import connection
 from django.db.models import (
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -44,6 +43,7 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
+from registry.declarations.selectors import LATEST_ATTESTATION_FIRST
 from registry.filings.models import FilingKind
 from registry.filings.states import PUBLISHED, Status
 from registry.providers.models import (
@@ -530,7 +530,7 @@ def label_rows(labelled: list[ProvenanceDeclaration], model_ids: set[int]) -> La
     confidential = sources.filter(WITHHELD).values(*COUNTED_FIELDS, "declaration_id")
     parties = SupplyChainParty.objects.filter(declaration_id__in=ids).order_by("id")
     attestations = RedTeamAttestation.objects.filter(declaration_id__in=ids).order_by(
-        F("performed_on").desc(nulls_last=True), "-id"
+        *LATEST_ATTESTATION_FIRST
     )
     versions = published_declarations().filter(model_id__in=model_ids)
     return LabelRows(
