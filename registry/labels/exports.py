@@ -17,13 +17,14 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from registry.audit.services import record
@@ -89,7 +90,8 @@ def open_data_export(now: datetime, *, keep: int = KEEP) -> list[OpenDataExport]
         tempfile.TemporaryFile() as jsonl_file,
     ):
         csv_out, jsonl_out = HashingWriter(csv_file), HashingWriter(jsonl_file)
-        rows = write_rows(csv_out, jsonl_out)
+        with one_snapshot():
+            rows = write_rows(csv_out, jsonl_out)
         with transaction.atomic():
             exports = [
                 export_store(ExportFormat.CSV, csv_out, rows, now),
@@ -97,6 +99,22 @@ def open_data_export(now: datetime, *, keep: int = KEEP) -> list[OpenDataExport]
             ]
     exports_prune(keep)
     return exports
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Read the register as it stood at one moment, though in a query per chunk.
+
+    On PostgreSQL that takes a REPEATABLE READ transaction (its default, READ COMMITTED, would
+    let a decision made mid-export show in later chunks only); it must be the transaction's
+    first statement, so inside a caller's transaction the caller's isolation stands.
+    """
+    isolate = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if isolate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 class HashingWriter:

@@ -6,11 +6,13 @@ import csv
 import hashlib
 import io
 import json
+import unittest
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from django.core.management import call_command
-from django.test import SimpleTestCase, override_settings
+from django.db import connection
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from registry.audit.models import AuditEvent
 from registry.labels import exports, selectors
@@ -177,16 +179,18 @@ class ExportQueryTests(PersonaTestCase):
     """The export's queries grow with its chunks, never with the models in a chunk."""
 
     # The export, whatever the number of models in a chunk (`CHUNK_SIZE`):
-    #  1. the chunk's declarations: the latest published ones of the next models by number,
+    #  1. the transaction every chunk is read in, one snapshot (a savepoint inside a test's)
+    #  2. the chunk's declarations: the latest published ones of the next models by number,
     #     with their models and providers
-    #  2-8. their labels (selectors.model_labels): the public and confidential sources, the
+    #  3-9. their labels (selectors.model_labels): the public and confidential sources, the
     #       supply chains, the attestations, the published versions, the accepted ownership
     #       statements and their investors
-    #  9. the transaction that stores both files (a savepoint inside a test's)
-    #  10-13. each file's record and its audit event
-    #  14. the transaction committed (the savepoint released)
-    #  15-16. the exports kept of each format, to delete the older ones
-    EXPORT_QUERIES = 16
+    #  10. the reading transaction ended (the savepoint released)
+    #  11. the transaction that stores both files (a savepoint inside a test's)
+    #  12-15. each file's record and its audit event
+    #  16. the transaction committed (the savepoint released)
+    #  17-18. the exports kept of each format, to delete the older ones
+    EXPORT_QUERIES = 18
     CHUNK_QUERIES = 8
 
     @classmethod
@@ -219,6 +223,25 @@ class ExportQueryTests(PersonaTestCase):
         self.assertEqual(csv_export.rows, 50)
         lines = read(jsonl_export).decode().splitlines()
         self.assertEqual(len({json.loads(line)["model"]["name"] for line in lines}), 50)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "isolation levels are PostgreSQL's")
+@override_settings(STORAGES=IN_MEMORY)
+class SnapshotTests(TransactionTestCase):
+    """With real transactions: the export reads the register as it stood at one moment."""
+
+    def test_every_chunk_is_read_in_one_repeatable_read_transaction(self):
+        seen = []
+
+        def write_rows(csv_out, jsonl_out):
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                seen.append((connection.in_atomic_block, cursor.fetchone()[0]))
+            return 0
+
+        with mock.patch.object(exports, "write_rows", side_effect=write_rows):
+            exports.open_data_export(NOW)
+        self.assertEqual(seen, [(True, "repeatable read")])
 
 
 class CellTests(SimpleTestCase):
