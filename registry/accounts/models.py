@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
+from registry.accounts.roles import FILER_ROLES, REGULATOR_GROUPS, MemberRole
 
 
 def normalise_email(email: str) -> str:
@@ -105,7 +105,7 @@ class Membership(models.Model):
 
     @property
     def can_edit_filings(self) -> bool:
-        return self.role in (MemberRole.OWNER, MemberRole.SUBMITTER)
+        return self.role in FILER_ROLES
 
     @property
     def is_owner(self) -> bool:

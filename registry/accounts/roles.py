@@ -11,6 +11,11 @@ class MemberRole(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+# The members who file for their provider (viewers only read): they edit and submit filings, and
+# are told of each filing's progress and deadlines.
+FILER_ROLES = frozenset({MemberRole.OWNER, MemberRole.SUBMITTER})
+
+
 # Regulator staff are members of exactly these Django groups.
 CASE_OFFICER = "case_officer"
 DECISION_MAKER = "decision_maker"

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 
 from registry.accounts.access import member_required, needs_two_factor_step, two_factor_redirect
 from registry.accounts.models import User
-from registry.accounts.roles import MemberRole
+from registry.accounts.roles import FILER_ROLES
 from registry.declarations.models import (
     AIModel,
     DataSource,
@@ -26,8 +26,6 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
-
-EDITOR_ROLES = frozenset({MemberRole.OWNER, MemberRole.SUBMITTER})
 
 
 class MemberRequest(HttpRequest):
@@ -46,7 +44,7 @@ def provider_id_of(user: User) -> int:
 
 def is_editor(user: User) -> bool:
     membership = getattr(user, "membership", None)
-    return membership is not None and membership.role in EDITOR_ROLES
+    return membership is not None and membership.role in FILER_ROLES
 
 
 def editor_required(view):

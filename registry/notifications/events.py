@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.urls import reverse
 
 from registry.accounts.models import User
-from registry.accounts.roles import MemberRole
+from registry.accounts.roles import FILER_ROLES
 from registry.declarations.models import AIModel, ProvenanceDeclaration
 from registry.declarations.views import place_findings as place_declaration_findings
 from registry.filings.models import Filing, FilingTransition
@@ -61,7 +61,7 @@ def filers(provider_id: int) -> list[Recipient]:
     people = User.objects.filter(
         is_active=True,
         membership__provider_id=provider_id,
-        membership__role__in=(MemberRole.OWNER, MemberRole.SUBMITTER),
+        membership__role__in=FILER_ROLES,
     ).order_by("pk")
     return [Recipient.of(person) for person in people]
 

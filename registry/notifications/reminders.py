@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from registry.accounts.models import Membership, User
-from registry.accounts.roles import DECISION_MAKER, MemberRole
+from registry.accounts.roles import DECISION_MAKER, FILER_ROLES
 from registry.declarations.models import AIModel, ProvenanceDeclaration, RedTeamAttestation
 from registry.declarations.selectors import current_attestations_due_between
 from registry.notifications.models import Kind
@@ -65,9 +65,9 @@ def decision_makers() -> list[User]:
 
 def with_filers(providers_path: str) -> Prefetch:
     """Load, onto each provider at `providers_path`, the active members who can file (`filers`)."""
-    filers = Membership.objects.filter(
-        role__in=[MemberRole.OWNER, MemberRole.SUBMITTER], user__is_active=True
-    ).select_related("user")
+    filers = Membership.objects.filter(role__in=FILER_ROLES, user__is_active=True).select_related(
+        "user"
+    )
     return Prefetch(f"{providers_path}__memberships", queryset=filers, to_attr="filers")
 
 
