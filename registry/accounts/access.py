@@ -58,6 +58,20 @@ def owner_required(view):
     return wrapper
 
 
+def signed_in_required(view):
+    """Let in anyone signed in; regulator staff and administrators once past two-factor."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if needs_two_factor_step(request):
+            return two_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def regulator_required(view):
     """Let in regulator staff who passed two-factor authentication; everyone else sees a 404."""
 

@@ -1,13 +1,9 @@
-"""Who may open an inbox, and the only way its pages fetch a notification (404 if not theirs)."""
+"""The only way the inbox's pages fetch a notification: 404 if it is not the person's own."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
 
-from registry.accounts.access import needs_two_factor_step, two_factor_redirect
 from registry.accounts.models import User
 from registry.notifications import selectors
 from registry.notifications.models import Notification
@@ -17,20 +13,6 @@ class SignedInRequest(HttpRequest):
     """A request from someone signed in, as the pages behind `signed_in_required` receive it."""
 
     user: User
-
-
-def signed_in_required(view):
-    """Let in anyone signed in; regulator staff and administrators once past two-factor."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if needs_two_factor_step(request):
-            return two_factor_redirect(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def access_notification_for_user(user: User, notification_id: int) -> Notification:

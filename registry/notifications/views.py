@@ -12,12 +12,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from registry.accounts.access import signed_in_required
 from registry.notifications import selectors, services
-from registry.notifications.access import (
-    SignedInRequest,
-    access_notification_for_user,
-    signed_in_required,
-)
+from registry.notifications.access import SignedInRequest, access_notification_for_user
 
 
 @signed_in_required
