@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from registry.labels import views
+from registry.labels.views import label, open_data, register
 
 
 class ModelNumber:
@@ -23,26 +23,26 @@ register_converter(ProviderNumber, "prv")
 app_name = "labels"
 
 urlpatterns = [
-    path("", views.register, name="register"),
-    path("models/<mod:registration_number>/", views.model_page, name="model"),
-    path("models/<mod:registration_number>.json", views.model_json, name="model-json"),
-    path("models/<mod:registration_number>/badge.svg", views.model_badge, name="model-badge"),
+    path("", register.register, name="register"),
+    path("models/<mod:registration_number>/", label.model_page, name="model"),
+    path("models/<mod:registration_number>.json", label.model_json, name="model-json"),
+    path("models/<mod:registration_number>/badge.svg", label.model_badge, name="model-badge"),
     path(
         "models/<mod:registration_number>/v/<int:version>/",
-        views.model_version_page,
+        label.model_version_page,
         name="model-version",
     ),
     path(
         "models/<mod:registration_number>/v/<int:version>.json",
-        views.model_version_json,
+        label.model_version_json,
         name="model-version-json",
     ),
     path(
         "models/<mod:registration_number>/v/<int:version>.pdf",
-        views.model_version_pdf,
+        label.model_version_pdf,
         name="model-version-pdf",
     ),
-    path("providers/<prv:registration_number>/", views.provider_page, name="provider"),
-    path("data/", views.open_data, name="open-data"),
-    path("data/<int:export_id>/", views.open_data_file, name="open-data-file"),
+    path("providers/<prv:registration_number>/", register.provider_page, name="provider"),
+    path("data/", open_data.open_data, name="open-data"),
+    path("data/<int:export_id>/", open_data.open_data_file, name="open-data-file"),
 ]

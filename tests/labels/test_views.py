@@ -14,8 +14,9 @@ from django.utils.http import http_date
 
 from registry.declarations.models import AIModel, DataSource, ProvenanceDeclaration
 from registry.declarations.services import declaration_start
-from registry.labels import views
-from registry.labels.views import VISITOR_STAMP_SECONDS
+from registry.labels.views import label as label_views
+from registry.labels.views import register as register_views
+from registry.labels.views.label import VISITOR_STAMP_SECONDS
 from tests.base import PersonaTestCase
 from tests.factories import AIModelFactory, complete_declaration
 from tests.labels import (
@@ -98,7 +99,7 @@ class LabelPageTests(PersonaTestCase):
         self.assertContains(response, "govuk-tag--red")
 
     def test_the_pdf_link_appears_once_a_pdf_exists(self):
-        with mock.patch.object(views, "label_pdf_url", return_value="/files/label.pdf"):
+        with mock.patch.object(label_views, "label_pdf_url", return_value="/files/label.pdf"):
             response = self.client.get(label_url(self.declaration))
         self.assertContains(response, 'href="/files/label.pdf"')
 
@@ -353,7 +354,7 @@ class RegisterSearchTests(PersonaTestCase):
         self.assertContains(response, "Enter 200 characters or fewer")
 
     def test_results_are_paginated(self):
-        with mock.patch.object(views, "RESULTS_PER_PAGE", 1):
+        with mock.patch.object(register_views, "RESULTS_PER_PAGE", 1):
             response = self.client.get(reverse("labels:register"), {"page": 2})
         self.assertEqual([m["name"] for m in response.context["models"]], ["Beta Vision"])
         self.assertContains(response, "Page 2 of 2")

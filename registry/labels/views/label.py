@@ -1,4 +1,4 @@
-"""The public register's pages: search, a model's label (HTML, JSON, badge) and a provider.
+"""A model's label: its page, JSON, badge and PDF, with the validators that let them be cached.
 
 Anyone may read them, signed in or not; they show only what `registry.labels.selectors`
 returns, which is public by construction.
@@ -11,10 +11,9 @@ from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
@@ -25,13 +24,7 @@ from registry.api.v1.public import label_response
 from registry.declarations.models import ProvenanceDeclaration
 from registry.filings.states import PUBLISHED, Status
 from registry.labels import selectors, svg
-from registry.labels.exports import open_data_latest
-from registry.labels.forms import RegisterSearchForm
-from registry.labels.models import LabelPdf, OpenDataExport
-
-RESULTS_PER_PAGE = 20
-PROVIDERS_SHOWN = 10
-
+from registry.labels.models import LabelPdf
 
 # --- Caching: ETag and Last-Modified from one query (see selectors.label_stamp)
 
@@ -226,9 +219,6 @@ def model_badge(request: HttpRequest, registration_number: str) -> HttpResponse:
     return response
 
 
-# --- Provider and search
-
-
 # --- The label as a PDF, rendered once per accepted version (labels.services)
 
 
@@ -260,60 +250,3 @@ def model_version_pdf(request: HttpRequest, registration_number: str, version: i
     response["Last-Modified"] = http_date(label_pdf.rendered_at.timestamp())
     response["Digest"] = f"sha-256={label_pdf.sha256}"
     return response
-
-
-# --- Open data
-
-
-@require_safe
-def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "labels/open_data.html", {"exports": open_data_latest()})
-
-
-OPEN_DATA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
-
-
-@require_safe
-def open_data_file(request: HttpRequest, export_id: int) -> FileResponse:
-    export = get_object_or_404(OpenDataExport, pk=export_id)
-    stamp = export.created_at.strftime("%Y-%m-%d")
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=f"provenance-register-{stamp}.{export.format}",
-        content_type=OPEN_DATA_TYPES[export.format],
-    )
-    response["ETag"] = f'"{export.sha256}"'
-    return response
-
-
-@require_safe
-def provider_page(request: HttpRequest, registration_number: str) -> HttpResponse:
-    provider = selectors.public_providers().filter(registration_number=registration_number).first()
-    if provider is None:
-        raise Http404("Not on the register")
-    context = {"provider": selectors.public_provider_data(provider)}
-    return render(request, "labels/provider.html", context)
-
-
-@require_safe
-def register(request: HttpRequest) -> HttpResponse:
-    """Search the register's models (paginated) and, when searching, its providers."""
-    form = RegisterSearchForm(request.GET)
-    filters = form.filters()
-    paginator = Paginator(selectors.search_models(**filters), RESULTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    context: dict[str, Any] = {
-        "form": form,
-        "page": page,
-        "models": [selectors.public_model_entry(model) for model in page],
-        "active_filters": form.active_filters(),
-        "searched": bool(filters.get("q")),
-    }
-    if filters.get("q"):
-        providers = selectors.search_providers(filters["q"])
-        context["providers"] = [
-            selectors.provider_data(provider) for provider in providers[:PROVIDERS_SHOWN]
-        ]
-        context["provider_count"] = providers.count()
-    return render(request, "labels/register.html", context)

@@ -1,0 +1,67 @@
+"""Reads for the public register, by what they read; everything they return is public.
+
+- `register`: which models and providers are on the register, and their entries in a list;
+- `ownership`: who stands behind a provider, in bands;
+- `label`: a model's nutritional label, a chunk of labels at a time;
+- `search`: the register's search page;
+- `stamp`: a label's caching validators.
+
+The names below are the package's public surface, so callers write `selectors.label_data`.
+"""
+
+from registry.labels.selectors.label import (
+    LabelRows,
+    label_data,
+    label_declaration,
+    label_rows,
+    labels_data,
+    model_label,
+    model_labels,
+)
+from registry.labels.selectors.ownership import (
+    accepted_ownership,
+    accepted_ownerships,
+    filter_by_ownership,
+    local_date,
+    ownership_summary,
+)
+from registry.labels.selectors.register import (
+    model_entry,
+    provider_data,
+    public_model_entry,
+    public_models,
+    public_provider_data,
+    public_providers,
+    published_declarations,
+    registered_models,
+    with_published_versions,
+)
+from registry.labels.selectors.search import search_models, search_providers
+from registry.labels.selectors.stamp import label_stamp
+
+__all__ = [
+    "LabelRows",
+    "accepted_ownership",
+    "accepted_ownerships",
+    "filter_by_ownership",
+    "label_data",
+    "label_declaration",
+    "label_rows",
+    "label_stamp",
+    "labels_data",
+    "local_date",
+    "model_entry",
+    "model_label",
+    "model_labels",
+    "ownership_summary",
+    "provider_data",
+    "public_model_entry",
+    "public_models",
+    "public_provider_data",
+    "public_providers",
+    "published_declarations",
+    "registered_models",
+    "search_models",
+    "search_providers",
+    "with_published_versions",
+]

@@ -1,0 +1,1 @@
+"""The public register's pages, a module per journey: the label, search, open data."""
