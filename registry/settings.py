@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "YesNoUnknown": "registry.declarations.choices.YesNoUnknown",
         "OwnershipBand": "registry.providers.models.OwnershipBand",
         "FilingStatus": "registry.filings.states.Status",
+        "ControlVerdict": "registry.providers.models.ControlVerdict",
     },
 }
 

@@ -121,6 +121,9 @@ class ProvenanceDeclaration(Filing):
     tdm_opt_out_measures = models.TextField(blank=True)
     illegal_content_measures = models.TextField(blank=True)
     code_of_practice_signatory = models.BooleanField(null=True, blank=True)
+    # The first day the label raises `red_team_overdue`, fixed on acceptance with `public_alerts`
+    # (the one rule that changes with time: `risks.red_team_overdue_on`); None: no attestation.
+    red_team_overdue_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["model", "-version"]

@@ -31,6 +31,9 @@ class Filing(models.Model):
     signatory_name = models.CharField(max_length=200, blank=True)
     signatory_role = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The codes of the public alerts the label shows, fixed when the filing is accepted (by the
+    # label's own rules, `labels.services`), so the register's filters agree with its labels.
+    public_alerts = models.JSONField(default=list, blank=True, editable=False)
 
     kind: str = ""
 

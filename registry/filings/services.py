@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -37,6 +38,9 @@ class FilingSpec(Generic[F]):
     on_accept: Callable[[F, User | None], None] = lambda filing, actor: None
     # What the filing is about, as the regulator's queue names it.
     subject: Callable[[F], str] = str
+    # What the apps built on the lifecycle do on acceptance, in the same transaction, once the
+    # filing's own `on_accept` is done: each registers here when its app is ready.
+    accept_hooks: list[Callable[[F], None]] = dataclasses.field(default_factory=list)
 
 
 def empty_as_stored(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -260,6 +264,8 @@ def filing_transition(
         if previous is not None:
             filing_transition(spec=spec, filing_id=previous.pk, action="supersede", actor=None)
         spec.on_accept(filing, actor)
+        for hook in spec.accept_hooks:
+            hook(filing)
     if action in ("accept", "reject"):
         filing.decided_at = now
     if action == "withdraw":

@@ -64,7 +64,8 @@ CSV_COLUMNS = [
     "web_crawl_share_percent",
     "crawls_ignoring_robots_txt",
     "synthetic_share_percent",
-    "foreign_control",
+    "control_verdict",
+    "control_countries",
     "state_affiliated",
     "supply_chain_countries",
     "red_team_latest_outcome",
@@ -235,7 +236,8 @@ def label_columns(label: dict[str, Any]) -> dict[str, Any]:
         "web_crawl_share_percent": web_crawl[0]["share_percent"] if web_crawl else 0,
         "crawls_ignoring_robots_txt": label["crawling"]["robots_txt"]["no"],
         "synthetic_share_percent": label["synthetic"]["share_percent"],
-        "foreign_control": ownership.get("foreign_control"),
+        "control_verdict": label["control"]["verdict"],
+        "control_countries": joined(label["control"]["countries"]),
         "state_affiliated": ownership.get("state_affiliated"),
         "supply_chain_countries": joined(
             sorted({party["country"] for party in label["supply_chain"]["parties"]})

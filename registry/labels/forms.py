@@ -7,61 +7,74 @@ from typing import Any
 from django import forms
 
 from registry.declarations import choices
+from registry.labels import selectors
+from registry.providers.models import ControlVerdict
+from registry.review import risks
 
-ANY = [("", "Any")]
-YES_NO_ANY = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+ALERT_CHOICES = [(code, risks.RULES[code].title) for code in selectors.PUBLIC_ALERTS] + [
+    (selectors.NO_ALERTS, "No alerts")
+]
 
 
 class RegisterSearchForm(forms.Form):
+    """A search and filters that combine: within a filter any value matches, across filters all
+    must. Every field is optional; a value the register doesn't know is an error, never ignored."""
+
     q = forms.CharField(
         label="Search the register",
         required=False,
         max_length=200,
         help_text="A model or provider name, or a MOD- or PRV- registration number",
     )
-    category = forms.ChoiceField(
-        label="Uses a source of this kind",
-        choices=ANY + list(choices.SourceCategory.choices),
+    category = forms.MultipleChoiceField(
+        label="Trained on",
+        choices=choices.SourceCategory.choices,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    modality = forms.ChoiceField(
+    modality = forms.MultipleChoiceField(
         label="Takes in or puts out",
-        choices=ANY + list(choices.Modality.choices),
+        choices=choices.Modality.choices,
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    foreign_control = forms.ChoiceField(
-        label="Provider under foreign control", choices=YES_NO_ANY, required=False
+    control = forms.MultipleChoiceField(
+        label="Who controls the provider",
+        choices=ControlVerdict.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    state_affiliated = forms.ChoiceField(
-        label="Provider has a state-affiliated investor", choices=YES_NO_ANY, required=False
+    alert = forms.MultipleChoiceField(
+        label="Alerts on the label",
+        choices=ALERT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    has_alerts = forms.ChoiceField(label="Has public alerts", choices=YES_NO_ANY, required=False)
 
-    YES_NO_FIELDS = ("foreign_control", "state_affiliated", "has_alerts")
+    FILTERS = ("category", "modality", "control", "alert")
 
     def filters(self) -> dict[str, Any]:
         """The search's keyword arguments for `selectors.search_models`; none if invalid."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        filters: dict[str, Any] = {
+        return {
             "q": data["q"].strip(),
-            "category": data["category"],
-            "modality": data["modality"],
+            "categories": data["category"],
+            "modalities": data["modality"],
+            "control": data["control"],
+            "alerts": data["alert"],
         }
-        for field in self.YES_NO_FIELDS:
-            filters[field] = {"yes": True, "no": False}.get(data[field])
-        return filters
 
     def active_filters(self) -> list[str]:
         """What the visitor filtered by, in words, for the results' summary."""
         if not self.is_valid():
             return []
         active = []
-        for name in ("category", "modality", *self.YES_NO_FIELDS):
-            value = self.cleaned_data[name]
-            if value:
-                field = self.fields[name]
-                chosen = dict(field.choices)[value]  # type: ignore[attr-defined]
-                active.append(f"{field.label}: {chosen}")
+        for name in self.FILTERS:
+            field = self.fields[name]
+            names = dict(field.choices)  # type: ignore[attr-defined]
+            chosen = [str(names[value]) for value in self.cleaned_data[name]]
+            if chosen:
+                active.append(f"{field.label}: {' or '.join(chosen)}")
         return active

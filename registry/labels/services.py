@@ -1,4 +1,4 @@
-"""Writes of the public register: each accepted label's PDF, rendered once, kept with its hash."""
+"""Writes of the public register: what acceptance fixes of a label, and each label's PDF."""
 
 from __future__ import annotations
 
@@ -17,6 +17,35 @@ from registry.labels import selectors
 from registry.labels.models import LabelPdf
 from registry.lib.background import dispatch
 from registry.lib.pdf import html_to_pdf
+from registry.providers.models import OwnershipStatement
+from registry.review import risks
+
+# --- What acceptance fixes, so that the register's filters say what its labels say
+
+
+def declaration_alerts_fix(declaration: ProvenanceDeclaration) -> None:
+    """Fix the public alerts of a declaration being accepted (an accept hook: the lifecycle
+    saves the declaration). Read as its label reads them, so the filters can't disagree; the one
+    alert that comes with time is kept as the day it starts."""
+    rows = selectors.label_rows([declaration], set())
+    data = selectors.declaration_risk_data(rows, declaration.pk)
+    flags = risks.declaration_flags(data, timezone.localdate())
+    declaration.public_alerts = [
+        flag.code for flag in risks.public_alerts(flags) if flag.code != "red_team_overdue"
+    ]
+    declaration.red_team_overdue_on = risks.red_team_overdue_on(data)
+
+
+def ownership_control_fix(statement: OwnershipStatement) -> None:
+    """Fix who controls the provider, and the public alerts, by a statement being accepted (an
+    accept hook: the lifecycle saves the statement)."""
+    control = selectors.control_of(statement, list(statement.links.order_by("id")))
+    statement.control_verdict = control.verdict.value
+    statement.control_countries = list(control.countries)
+    statement.public_alerts = [flag.code for flag in risks.public_alerts(control.flags)]
+
+
+# --- Each accepted label's PDF, rendered once
 
 # The sweep leaves a version accepted this recently to the render asked for at acceptance.
 PDF_SWEEP_GRACE = timedelta(minutes=5)

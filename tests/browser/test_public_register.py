@@ -47,7 +47,7 @@ def register(server):
     return {
         "home": "/",
         "search": "/register/?q=Acme",
-        "filtered": "/register/?category=web_crawl&has_alerts=yes",
+        "filtered": "/register/?category=web_crawl&alert=generator_terms",
         "label": f"/register/models/{declaration.model.registration_number}/",
         "provider": f"/register/providers/{People.acme.registration_number}/",
     }

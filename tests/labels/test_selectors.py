@@ -22,8 +22,6 @@ from registry.declarations.models import (
 from registry.declarations.services import declaration_decide, declaration_start
 from registry.filings.states import Status
 from registry.labels import selectors
-from registry.providers.models import InvestmentLink
-from registry.providers.selectors import ownership_data
 from registry.review import risks
 from tests.base import PersonaTestCase
 from tests.factories import (
@@ -322,8 +320,10 @@ class LabelContentTests(PersonaTestCase):
                 {"country": "US", "investors": 1, "share_band": "25_50", "votes_band": "25_50"},
             ],
         )
-        self.assertIs(ownership["foreign_control"], True)
-        self.assertIs(ownership["uk_controlled"], False)
+        # The state-owned investor has significant influence: that decides the verdict.
+        self.assertEqual(
+            self.label["control"], {"verdict": "foreign_state_influence", "countries": ["CN"]}
+        )
         self.assertIs(ownership["state_affiliated"], True)
         self.assertEqual(
             [i["investor_name"] for i in ownership["state_affiliated_investors"]],
@@ -438,16 +438,19 @@ class LabelAlertTests(PersonaTestCase):
                 {
                     "code": "crawl_without_opt_out",
                     "severity": "high",
+                    "title": "Crawled without respecting opt-outs",
                     "explanation": "Crawled without respecting opt-outs: Source 2 (robots.txt)",
                 },
                 {
                     "code": "foreign_control",
                     "severity": "high",
+                    "title": "Foreign control",
                     "explanation": "Foreign investors together hold more than 50% of the shares",
                 },
                 {
                     "code": "foreign_state_control",
                     "severity": "high",
+                    "title": "Foreign state control or influence",
                     "explanation": (
                         "State-affiliated foreign investors with control or influence: "
                         "Eastern Capital Co (CN, state-owned: significant influence)"
@@ -456,6 +459,7 @@ class LabelAlertTests(PersonaTestCase):
                 {
                     "code": "personal_data_unknown",
                     "severity": "medium",
+                    "title": "Personal data unknown",
                     "explanation": (
                         "Not known whether these sources hold personal data: 1 confidential source"
                     ),
@@ -463,6 +467,7 @@ class LabelAlertTests(PersonaTestCase):
                 {
                     "code": "red_team_open_findings",
                     "severity": "medium",
+                    "title": "Red-teaming findings open",
                     "explanation": (
                         f"The latest red-teaming on {performed_on.isoformat()} left findings open"
                     ),
@@ -511,50 +516,6 @@ class RegisterTests(PersonaTestCase):
         self.assertEqual(
             [p.legal_name for p in selectors.public_providers()], ["Beta Labs Ltd", "Gamma Ltd"]
         )
-
-
-class ForeignControlTests(PersonaTestCase):
-    """The database's filter, the label's summary and the risk rule agree on foreign control."""
-
-    CASES = {
-        "exactly half is not control": ([{"country": "US", "share_percent": 50}], False),
-        "more than half is": ([{"country": "US", "share_percent": "50.001"}], True),
-        "votes alone are enough": ([{"country": "FR", "votes_percent": 51}], True),
-        "foreign holdings add up": (
-            [{"country": "US", "share_percent": 30}, {"country": "CN", "share_percent": 21}],
-            True,
-        ),
-        "British holdings are not foreign": ([{"country": "GB", "share_percent": 90}], False),
-        "ended holdings don't count": (
-            [{"country": "US", "share_percent": 60, "ceased_on": date(2024, 1, 1)}],
-            False,
-        ),
-    }
-
-    def test_the_filter_and_the_summary_agree(self):
-        for name, (links, controlled) in self.CASES.items():
-            with self.subTest(name):
-                provider = ProviderFactory()
-                from tests.factories import MembershipFactory
-
-                owner = MembershipFactory(provider=provider, role="owner").user
-                filled = [
-                    {"share_percent": 0, "votes_percent": 0, "acquired_on": date(2020, 1, 1)} | link
-                    for link in links
-                ]
-                statement = accepted_ownership(
-                    self, provider=provider, submitter=owner, links=filled
-                )
-                summary = selectors.ownership_summary(
-                    statement, list(InvestmentLink.objects.filter(statement=statement))
-                )
-                self.assertIs(summary["foreign_control"], controlled)
-                flags = risks.ownership_flags(ownership_data(statement))
-                self.assertIs("foreign_control" in [flag.code for flag in flags], controlled)
-                found = selectors.filter_by_ownership(
-                    selectors.public_providers(), "pk", foreign_control=True, state_affiliated=None
-                ).filter(pk=provider.pk)
-                self.assertIs(found.exists(), controlled)
 
 
 def amend(case, declaration: ProvenanceDeclaration, submitter=None) -> ProvenanceDeclaration:

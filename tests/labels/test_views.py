@@ -334,17 +334,21 @@ class RegisterSearchTests(PersonaTestCase):
             ({"modality": "image"}, ["Beta Vision"]),
             ({"category": "web_crawl"}, ["Acme Chat", "Beta Vision"]),
             ({"category": "user_data"}, []),
-            ({"foreign_control": "yes"}, ["Acme Chat"]),
-            ({"foreign_control": "no"}, ["Beta Vision"]),
-            ({"state_affiliated": "yes"}, ["Acme Chat"]),
-            ({"has_alerts": "yes"}, ["Acme Chat", "Beta Vision"]),
+            ({"modality": ["image", "text"]}, ["Acme Chat", "Beta Vision"]),
+            ({"control": "foreign_state_influence"}, ["Acme Chat"]),
+            ({"control": "uk_controlled"}, ["Beta Vision"]),
+            ({"control": ["uk_controlled", "foreign_controlled"]}, ["Beta Vision"]),
+            ({"alert": "crawl_without_opt_out"}, ["Beta Vision"]),
+            ({"alert": "foreign_state_control"}, ["Acme Chat"]),
+            ({"alert": "none"}, []),
+            ({"alert": "foreign_state_control", "modality": "image"}, []),
         ]:
             with self.subTest(filters=filters):
                 self.assertEqual(self.search(**filters), expected)
 
     def test_alerts_filter_finds_only_flagged_filings(self):
         # Beta's crawl ignored robots.txt; Acme is foreign-controlled with a state investor.
-        self.assertEqual(self.search(has_alerts="yes", q="Beta"), ["Beta Vision"])
+        self.assertEqual(self.search(alert="crawl_without_opt_out", q="Beta"), ["Beta Vision"])
 
     def test_an_invalid_search_shows_everything_and_an_error(self):
         response = self.client.get(

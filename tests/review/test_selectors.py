@@ -287,4 +287,4 @@ class OwnershipOverviewTests(PersonaTestCase):
         self.assertEqual(
             [link.investor_name for link in overview.state_affiliated], ["Harbour Capital"]
         )
-        self.assertIs(overview.foreign_control, False)
+        self.assertEqual(overview.control.verdict, "uk_controlled")

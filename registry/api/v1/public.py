@@ -24,7 +24,12 @@ from registry.api.views import IdCursorPagination, PublicApiView
 from registry.declarations import choices
 from registry.filings.states import Status
 from registry.labels import selectors
-from registry.providers.models import InvestorKind, OwnershipBand, StateAffiliation
+from registry.providers.models import (
+    ControlVerdict,
+    InvestorKind,
+    OwnershipBand,
+    StateAffiliation,
+)
 
 NOT_FOUND = OpenApiResponse(description="Not on the register: never accepted, or no such number")
 
@@ -59,6 +64,11 @@ class PublicModelEntry(serializers.Serializer):
 
 class PublicModelBrief(PublicModelEntry):
     provider = PublicProviderBrief()
+    control_verdict = serializers.ChoiceField(
+        ControlVerdict.choices,
+        allow_null=True,
+        help_text="Who controls the provider, as the model's label says; null if withdrawn",
+    )
 
 
 class ModelQuery(serializers.Serializer):
@@ -68,31 +78,37 @@ class ModelQuery(serializers.Serializer):
         max_length=200,
         help_text="Part of a model's name, its provider's name, or either registration number",
     )
-    modality = serializers.ChoiceField(
-        choices.Modality.choices, required=False, help_text="The model takes it in or puts it out"
-    )
-    category = serializers.ChoiceField(
-        choices.SourceCategory.choices,
+    modality = serializers.ListField(
+        child=serializers.ChoiceField(choices.Modality.choices),
         required=False,
-        help_text="The latest published declaration has a source of this category",
+        help_text="The model takes it in or puts it out (repeat for any of several)",
+    )
+    category = serializers.ListField(
+        child=serializers.ChoiceField(choices.SourceCategory.choices),
+        required=False,
+        help_text=(
+            "The latest published declaration has a source of this category (repeat for any "
+            "of several)"
+        ),
     )
     provider = serializers.RegexField(
         r"^PRV-[0-9]{6}$", required=False, help_text="The provider's PRV- number"
     )
-    foreign_control = serializers.BooleanField(
+    control = serializers.ListField(
+        child=serializers.ChoiceField(ControlVerdict.choices),
         required=False,
-        allow_null=True,
-        default=None,
         help_text=(
-            "true: foreign investors together hold more than 50% of the provider's shares or "
-            "votes; false: they don't (by its accepted ownership statement)"
+            "Who controls the provider, by its accepted ownership statement (repeat for any "
+            "of several); a withdrawn model matches none"
         ),
     )
-    state_affiliated = serializers.BooleanField(
+    alert = serializers.ListField(
+        child=serializers.ChoiceField([*selectors.PUBLIC_ALERTS, selectors.NO_ALERTS]),
         required=False,
-        allow_null=True,
-        default=None,
-        help_text="The provider has (true) or has not (false) a state-affiliated investor",
+        help_text=(
+            "The model's label shows this public alert today (repeat for any of several; "
+            "'none': it shows none); a withdrawn model matches none"
+        ),
     )
 
 
@@ -123,7 +139,15 @@ class PublicModelListApi(PublicApiView):
         responses={200: PublicModelBrief(many=True)},
     )
     def get(self, request):
-        models = selectors.public_models(**query(ModelQuery, request))
+        filters = query(ModelQuery, request)
+        models = selectors.public_models(
+            q=filters.get("q", ""),
+            modalities=filters.get("modality", []),
+            categories=filters.get("category", []),
+            provider=filters.get("provider", ""),
+            control=filters.get("control", []),
+            alerts=filters.get("alert", []),
+        )
         paginator = IdCursorPagination()
         page = paginator.paginate_queryset(models, request, view=self)
         rows = [selectors.public_model_entry(model) for model in page or []]
@@ -179,6 +203,25 @@ class ForeignHolding(serializers.Serializer):
     )
 
 
+class Control(serializers.Serializer):
+    """Who controls the provider: one verdict, which the label, its alerts, the register's
+    filters and this API all take from the same rule."""
+
+    verdict = serializers.ChoiceField(
+        ControlVerdict.choices,
+        help_text=(
+            "foreign_state_influence: a foreign state-affiliated investor holds more than 25% "
+            "of shares or votes, board appointment rights or significant influence; "
+            "foreign_controlled: foreign investors together hold more than 50% of shares or "
+            "votes; uk_controlled: neither; not_declared: no accepted ownership statement"
+        ),
+    )
+    countries = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The foreign investors' countries behind the verdict, largest holding first",
+    )
+
+
 class OwnershipSummary(serializers.Serializer):
     """Who stands behind the provider, from its accepted ownership statement."""
 
@@ -192,10 +235,6 @@ class OwnershipSummary(serializers.Serializer):
         OwnershipBand.choices, help_text="Foreign investors' current votes together"
     )
     foreign_by_country = ForeignHolding(many=True)
-    foreign_control = serializers.BooleanField(
-        help_text="Foreign investors together hold more than 50% of the shares or of the votes"
-    )
-    uk_controlled = serializers.BooleanField(help_text="Not under foreign control")
     state_affiliated = serializers.BooleanField(
         help_text="A current investor is state-owned, state-controlled, government or military"
     )
@@ -210,6 +249,7 @@ class PublicProviderOutput(PublicProviderBrief):
     contact_email = serializers.CharField()
     uk_representative = serializers.CharField()
     registered_on = serializers.DateField()
+    control = Control()
     ownership = OwnershipSummary(allow_null=True, help_text="null until a statement is accepted")
     models = PublicModelEntry(many=True)
 
@@ -439,9 +479,13 @@ class VersionEntry(serializers.Serializer):
 
 
 class PublicAlert(serializers.Serializer):
-    code = serializers.CharField()
-    severity = serializers.CharField()
-    explanation = serializers.CharField()
+    """An alert raised automatically from the provider's own answers by one of the register's
+    risk rules: not a finding of the regulator."""
+
+    code = serializers.CharField(help_text="The rule's stable code")
+    severity = serializers.ChoiceField(["high", "medium", "low"])
+    title = serializers.CharField(help_text="The rule, in a few words")
+    explanation = serializers.CharField(help_text="What raised it, in a sentence")
 
 
 class PublicLabel(serializers.Serializer):
@@ -465,6 +509,7 @@ class PublicLabel(serializers.Serializer):
     crawling = CrawlingSummary()
     sources = PublicSource(many=True, help_text="Every source that is not confidential")
     confidential_sources = ConfidentialSummary()
+    control = Control()
     ownership = OwnershipSummary(allow_null=True, help_text="null until a statement is accepted")
     supply_chain = SupplyChainSummary()
     red_teaming = RedTeamingSummary()

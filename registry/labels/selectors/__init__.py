@@ -11,6 +11,7 @@ The names below are the package's public surface, so callers write `selectors.la
 
 from registry.labels.selectors.label import (
     LabelRows,
+    declaration_risk_data,
     label_data,
     label_declaration,
     label_rows,
@@ -21,11 +22,15 @@ from registry.labels.selectors.label import (
 from registry.labels.selectors.ownership import (
     accepted_ownership,
     accepted_ownerships,
-    filter_by_ownership,
+    control_of,
+    control_summary,
+    control_verdict,
     local_date,
     ownership_summary,
 )
 from registry.labels.selectors.register import (
+    NO_ALERTS,
+    PUBLIC_ALERTS,
     model_entry,
     provider_data,
     public_model_entry,
@@ -40,10 +45,15 @@ from registry.labels.selectors.search import search_models, search_providers
 from registry.labels.selectors.stamp import label_stamp
 
 __all__ = [
+    "NO_ALERTS",
+    "PUBLIC_ALERTS",
     "LabelRows",
     "accepted_ownership",
     "accepted_ownerships",
-    "filter_by_ownership",
+    "control_of",
+    "control_summary",
+    "control_verdict",
+    "declaration_risk_data",
     "label_data",
     "label_declaration",
     "label_rows",

@@ -30,9 +30,10 @@ from registry.declarations.models import (
 from registry.declarations.selectors import LATEST_ATTESTATION_FIRST
 from registry.filings.states import Status
 from registry.labels.selectors.ownership import (
-    RISK_LINK_FIELDS,
     Ownership,
     accepted_ownerships,
+    control_of,
+    control_summary,
     local_date,
     ownership_summary,
 )
@@ -41,9 +42,6 @@ from registry.labels.selectors.register import (
     VERSION_FIELDS,
     provider_data,
     published_declarations,
-)
-from registry.providers.models import (
-    InvestmentLink,
 )
 from registry.review import risks
 
@@ -234,6 +232,11 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
     statement, links = rows.ownership[model.provider_id]
     chain = supply_chain(rows.parties[declaration.pk])
     red_team = red_teaming(rows.attestations[declaration.pk])
+    control = control_of(statement, links)
+    # The date counts: red-teaming falls overdue with time.
+    flags = risks.declaration_flags(
+        declaration_risk_data(rows, declaration.pk), timezone.localdate()
+    )
     return {
         "kind": "label",
         "model": {field: getattr(model, field) for field in MODEL_FIELDS},
@@ -261,41 +264,39 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
             "count": len(confidential),
             "share_percent": share(confidential),
         },
+        "control": control_summary(control),
         "ownership": ownership_summary(statement, links),
         "supply_chain": chain,
         "red_teaming": red_team,
         "versions": versions(rows.versions[model.pk]),
-        "public_alerts": alerts(public, confidential, chain, red_team, links),
+        "public_alerts": [alert(flag) for flag in risks.public_alerts([*flags, *control.flags])],
     }
 
 
-def alerts(
-    public: list[dict[str, Any]],
-    confidential: list[dict[str, Any]],
-    chain: dict[str, Any],
-    red_team: dict[str, Any],
-    links: list[InvestmentLink],
-) -> list[dict[str, Any]]:
-    """The public flags of the risk rules, read from the rows the label has already loaded.
+def declaration_risk_data(rows: LabelRows, declaration_id: int) -> dict[str, Any]:
+    """A declaration's rows as the risk rules read them, from what its label has loaded.
 
-    Confidential sources go in unnamed, so no flag could name them. The red-team rules read only
-    the latest attestation, which `red_teaming` has already picked the way the rules do.
+    Confidential sources go in unnamed, so no public flag could name them. The red-team rules
+    read only the latest attestation, which the rows hold first, as the rules would pick it.
     """
-    declaration = {
-        "sources": [source | {"confidential": False} for source in public]
-        + [source | {"confidential": True} for source in confidential],
-        "supply_chain": chain["parties"],
-        "red_team_attestations": [red_team["latest"]] if red_team["latest"] else [],
+    attestations = rows.attestations[declaration_id]
+    return {
+        "sources": [source | {"confidential": False} for source in rows.public[declaration_id]]
+        + [source | {"confidential": True} for source in rows.confidential[declaration_id]],
+        "supply_chain": rows.parties[declaration_id],
+        "red_team_attestations": attestations[:1],
     }
-    ownership = {
-        "links": [{field: getattr(link, field) for field in RISK_LINK_FIELDS} for link in links]
+
+
+def alert(flag: risks.Flag) -> dict[str, Any]:
+    """A public flag as the label shows it: its rule's title, and the message naming the cause."""
+    rule = risks.RULES[flag.code]
+    return {
+        "code": flag.code,
+        "severity": flag.severity,
+        "title": rule.title,
+        "explanation": flag.message,
     }
-    flags = risks.declaration_flags(declaration, timezone.localdate())
-    flags += risks.ownership_flags(ownership)
-    return [
-        {"code": flag.code, "severity": flag.severity, "explanation": flag.message}
-        for flag in risks.public_alerts(flags)
-    ]
 
 
 def share(sources: Iterable[dict[str, Any]]) -> Decimal:

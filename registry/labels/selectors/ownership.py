@@ -13,13 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    DecimalField,
-    Exists,
+    CharField,
     OuterRef,
-    Q,
-    QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -50,61 +46,37 @@ INVESTOR_FIELDS = [
 # only decide the flags and never appear in them.
 RISK_LINK_FIELDS = [*INVESTOR_FIELDS, "share_percent", "votes_percent"]
 
-# --- Ownership: in the database for filters, in Python for the label; one definition
+# --- The control verdict: decided by `risks.control` alone, and fixed on each accepted statement
 
 
-def current_links() -> QuerySet[InvestmentLink]:
-    """Holdings in force on accepted ownership statements."""
-    return InvestmentLink.objects.filter(statement__status=Status.ACCEPTED, ceased_on__isnull=True)
-
-
-def foreign_total(field: str, provider_ref: str) -> Coalesce:
-    """The exact share or votes foreign investors hold together in the outer query's provider."""
-    total = (
-        current_links()
-        .filter(statement__provider_id=OuterRef(provider_ref))
-        .exclude(country__in=["", "GB"])
-        .values("statement__provider_id")
-        .annotate(total=Sum(field))
-        .values("total")[:1]
-    )
-    return Coalesce(
-        Subquery(total, output_field=DecimalField(max_digits=9, decimal_places=3)),
-        Value(Decimal(0)),
-        output_field=DecimalField(max_digits=9, decimal_places=3),
-    )
-
-
-def filter_by_ownership(
-    queryset: QuerySet,
-    provider_ref: str,
-    foreign_control: bool | None,
-    state_affiliated: bool | None,
-) -> QuerySet:
-    """Keep rows whose provider is (or is not) foreign-controlled or state-affiliated."""
-    if foreign_control is None and state_affiliated is None:
-        return queryset
+def control_verdict(provider_ref: str) -> Coalesce:
+    """The outer row's provider's control verdict, for filters: the one fixed on its accepted
+    ownership statement when it was accepted (`labels.services`), `not_declared` if none."""
     accepted = OwnershipStatement.objects.filter(
         provider_id=OuterRef(provider_ref), status=Status.ACCEPTED
     )
-    queryset = queryset.filter(Exists(accepted))
-    if foreign_control is not None:
-        queryset = queryset.annotate(
-            foreign_shares=foreign_total("share_percent", provider_ref),
-            foreign_votes=foreign_total("votes_percent", provider_ref),
-        )
-        controlled = Q(foreign_shares__gt=risks.CONTROL_THRESHOLD) | Q(
-            foreign_votes__gt=risks.CONTROL_THRESHOLD
-        )
-        queryset = queryset.filter(controlled) if foreign_control else queryset.exclude(controlled)
-    if state_affiliated is not None:
-        affiliated = Exists(
-            current_links()
-            .filter(statement__provider_id=OuterRef(provider_ref))
-            .exclude(state_affiliation=StateAffiliation.NONE)
-        )
-        queryset = queryset.filter(affiliated if state_affiliated else ~affiliated)
-    return queryset
+    return Coalesce(
+        Subquery(accepted.values("control_verdict")[:1]),
+        Value(risks.Verdict.NOT_DECLARED.value),
+        output_field=CharField(),
+    )
+
+
+def risk_data(links: Iterable[InvestmentLink]) -> dict[str, Any]:
+    """Investors as the ownership rules read them (`risks.ownership_flags`)."""
+    return {
+        "links": [{field: getattr(link, field) for field in RISK_LINK_FIELDS} for link in links]
+    }
+
+
+def control_of(statement: OwnershipStatement | None, links: list[InvestmentLink]) -> risks.Control:
+    """Who controls the provider, by its accepted ownership statement (None: not declared)."""
+    return risks.control(None if statement is None else risk_data(links))
+
+
+def control_summary(control: risks.Control) -> dict[str, Any]:
+    """The verdict as the label, its JSON and the provider's page give it."""
+    return {"verdict": control.verdict.value, "countries": list(control.countries)}
 
 
 # A provider's accepted ownership statement (None if it has none) and its investors.
@@ -151,16 +123,14 @@ def ownership_summary(
 ) -> dict[str, Any] | None:
     """Who stands behind the provider, in the PSC register's bands; None if nothing is accepted.
 
-    "Foreign" means a country other than GB. Foreign control is foreign investors together
-    holding more than 50 % of the shares or of the votes, by their exact (regulator-only)
-    holdings; only the answer and the bands are public. Summaries count current holdings only.
+    "Foreign" means a country other than GB. Summaries count current holdings only; who controls
+    the provider is `control_of`'s verdict, never decided here.
     """
     if statement is None:
         return None
     current = [link for link in links if link.ceased_on is None]
     foreign = [link for link in current if link.is_foreign]
     shares, votes = holding(foreign, "share_percent"), holding(foreign, "votes_percent")
-    foreign_control = shares > risks.CONTROL_THRESHOLD or votes > risks.CONTROL_THRESHOLD
     affiliated = [link for link in current if link.state_affiliation != StateAffiliation.NONE]
     return {
         "statement_version": statement.version,
@@ -169,8 +139,6 @@ def ownership_summary(
         "foreign_share_band": ownership_band(shares),
         "foreign_votes_band": ownership_band(votes),
         "foreign_by_country": foreign_by_country(foreign),
-        "foreign_control": foreign_control,
-        "uk_controlled": not foreign_control,
         "state_affiliated": bool(affiliated),
         "state_affiliated_investors": [investor(link) for link in affiliated],
     }

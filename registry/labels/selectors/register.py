@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db.models import (
@@ -12,6 +16,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
 
 from registry.declarations.models import (
     AIModel,
@@ -21,7 +26,9 @@ from registry.declarations.models import (
 from registry.filings.states import PUBLISHED, Status
 from registry.labels.selectors.ownership import (
     accepted_ownership,
-    filter_by_ownership,
+    control_of,
+    control_summary,
+    control_verdict,
     local_date,
     ownership_summary,
 )
@@ -29,6 +36,7 @@ from registry.providers.models import (
     OwnershipStatement,
     Provider,
 )
+from registry.review import risks
 
 MODEL_FIELDS = [
     "registration_number",
@@ -65,14 +73,17 @@ def published_declarations() -> QuerySet[ProvenanceDeclaration]:
 
 
 def registered_models() -> QuerySet[AIModel]:
-    """Models with a published declaration, each with the id of its latest one.
+    """Models with a published declaration, each with the id and status of its latest one.
 
     A model whose declarations were never accepted is not on the register at all.
     """
-    latest = published_declarations().filter(model=OuterRef("pk")).values("pk")[:1]
+    latest = published_declarations().filter(model=OuterRef("pk"))
     return (
         AIModel.objects.filter(registration_number__isnull=False)
-        .annotate(label_declaration_id=Subquery(latest))
+        .annotate(
+            label_declaration_id=Subquery(latest.values("pk")[:1]),
+            label_status=Subquery(latest.values("status")[:1]),
+        )
         .filter(label_declaration_id__isnull=False)
     )
 
@@ -87,26 +98,36 @@ def with_published_versions(models: QuerySet[AIModel]) -> QuerySet[AIModel]:
     )
 
 
+# The alert a visitor may filter by when they want models with none at all.
+NO_ALERTS = "none"
+
+
 def public_models(
     *,
     q: str = "",
-    modality: str = "",
-    category: str = "",
+    modalities: Sequence[str] = (),
+    categories: Sequence[str] = (),
     provider: str = "",
-    foreign_control: bool | None = None,
-    state_affiliated: bool | None = None,
+    control: Sequence[str] = (),
+    alerts: Sequence[str] = (),
+    today: date | None = None,
 ) -> QuerySet[AIModel]:
-    """Registered models matching a search and filters, with their provider and versions.
+    """Registered models matching a search and filters, with their provider, control verdict
+    and versions. A filter's values are alternatives (any of them); filters combine (all).
 
     - `q`: part of the model's name, its provider's name, or either registration number;
-    - `modality`: the model takes it in or puts it out;
-    - `category`: its latest published declaration has a source of that category (confidential
+    - `modalities`: the model takes one in or puts one out;
+    - `categories`: its latest published declaration has a source of one of them (confidential
       sources count: their category is public);
     - `provider`: the provider's PRV- number;
-    - `foreign_control`, `state_affiliated`: what the provider's accepted ownership statement
-      says (providers without one match neither true nor false).
+    - `control`: the provider's control verdict (`risks.Verdict`);
+    - `alerts`: its label shows one of these public alerts (`NO_ALERTS`: it shows none), as of
+      `today`.
+
+    A withdrawn model's tombstone has no label, so it never matches `control` or `alerts`.
     """
     models = registered_models().select_related("provider")
+    models = models.annotate(control_verdict=control_verdict("provider_id"))
     if q:
         models = models.filter(
             Q(name__icontains=q)
@@ -115,21 +136,57 @@ def public_models(
             | Q(provider__trading_name__icontains=q)
             | Q(provider__registration_number__icontains=q)
         )
-    if modality:
-        # JSON lists hold quoted strings, so this matches whole values only, on any database.
-        quoted = f'"{modality}"'
-        models = models.filter(
-            Q(modalities_in__icontains=quoted) | Q(modalities_out__icontains=quoted)
-        )
-    if category:
+    if modalities:
+        models = models.filter(any_of(modality_used(modality) for modality in modalities))
+    if categories:
         used = DataSource.objects.filter(
-            declaration_id=OuterRef("label_declaration_id"), category=category
+            declaration_id=OuterRef("label_declaration_id"), category__in=list(categories)
         )
         models = models.filter(Exists(used))
     if provider:
         models = models.filter(provider__registration_number=provider)
-    models = filter_by_ownership(models, "provider_id", foreign_control, state_affiliated)
+    if control or alerts:
+        models = models.exclude(Q(label_status=Status.WITHDRAWN))
+    if control:
+        models = models.filter(control_verdict__in=list(control))
+    if alerts:
+        today = today or timezone.localdate()
+        models = models.filter(any_of(alert_shown(code, today) for code in alerts))
     return with_published_versions(models).order_by("id")
+
+
+def any_of(conditions: Iterable[Q | Exists]) -> Q:
+    """The conditions joined with OR."""
+    return functools.reduce(operator.or_, (Q(condition) for condition in conditions))
+
+
+def modality_used(modality: str) -> Q:
+    # JSON lists hold quoted strings, so this matches whole values only, on any database.
+    quoted = f'"{modality}"'
+    return Q(modalities_in__icontains=quoted) | Q(modalities_out__icontains=quoted)
+
+
+def alert_shown(code: str, today: date) -> Q | Exists:
+    """The outer model's label shows this public alert today (`NO_ALERTS`: shows none).
+
+    Reads what acceptance fixed (`labels.services`): the codes on the latest declaration and on
+    the provider's accepted ownership statement, and the day red-teaming falls overdue.
+    """
+    if code == NO_ALERTS:
+        return ~any_of(alert_shown(rule, today) for rule in PUBLIC_ALERTS)
+    if risks.RULES[code].applies_to == "ownership":
+        statements = OwnershipStatement.objects.filter(
+            provider_id=OuterRef("provider_id"), status=Status.ACCEPTED
+        )
+        return Exists(statements.filter(public_alerts__icontains=f'"{code}"'))
+    declarations = ProvenanceDeclaration.objects.filter(pk=OuterRef("label_declaration_id"))
+    if code == "red_team_overdue":
+        return Exists(declarations.filter(red_team_overdue_on__lte=today))
+    return Exists(declarations.filter(public_alerts__icontains=f'"{code}"'))
+
+
+# The codes of the rules whose flags are public: the alerts a label may show.
+PUBLIC_ALERTS = [code for code, rule in risks.RULES.items() if rule.public]
 
 
 def public_providers(*, q: str = "") -> QuerySet[Provider]:
@@ -162,6 +219,7 @@ def public_provider_data(provider: Provider) -> dict[str, Any]:
     )
     return {
         **provider_data(provider, details=True),
+        "control": control_summary(control_of(statement, links)),
         "ownership": ownership_summary(statement, links),
         "models": [model_entry(model) for model in models],
     }
@@ -194,4 +252,8 @@ def model_entry(model: AIModel) -> dict[str, Any]:
 
 
 def public_model_entry(model: AIModel) -> dict[str, Any]:
-    return {**model_entry(model), "provider": provider_data(model.provider)}
+    """A model in a list of `public_models`, with its provider and who controls it (None for a
+    withdrawn model, which has no label to say so)."""
+    entry = model_entry(model)
+    verdict = None if entry["withdrawn"] else model.control_verdict  # type: ignore[attr-defined]
+    return {**entry, "provider": provider_data(model.provider), "control_verdict": verdict}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import (
-    Exists,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -13,45 +13,23 @@ from django.db.models import (
 from registry.declarations.models import (
     AIModel,
 )
-from registry.filings.models import FilingKind
-from registry.filings.states import Status
 from registry.labels.selectors.register import public_models, public_providers
 from registry.providers.models import (
-    OwnershipStatement,
     Provider,
 )
-from registry.review.models import CaseFlag
 
 # --- The register's search page
 
 
-def search_models(
-    *,
-    q: str = "",
-    modality: str = "",
-    category: str = "",
-    foreign_control: bool | None = None,
-    state_affiliated: bool | None = None,
-    has_alerts: bool | None = None,
-) -> QuerySet[AIModel]:
+def search_models(*, q: str = "", **filters: Any) -> QuerySet[AIModel]:
     """Registered models for the register's search page, best match first when searching.
 
     The filters are `public_models`'s. The search is full-text on PostgreSQL (the model's name,
     its provider's legal and trading names, both registration numbers) and `public_models`'s
     substring match elsewhere; a registration number typed in full matches on either.
-    `has_alerts`: the latest published declaration or the provider's accepted ownership
-    statement raised a public risk flag when it was last submitted (the label recomputes them).
     """
     full_text = bool(q) and connection.vendor == "postgresql"
-    models = public_models(
-        q="" if full_text else q,
-        modality=modality,
-        category=category,
-        foreign_control=foreign_control,
-        state_affiliated=state_affiliated,
-    )
-    if has_alerts is not None:
-        models = models.filter(public_alerts_raised() if has_alerts else ~public_alerts_raised())
+    models = public_models(q="" if full_text else q, **filters)
     if full_text:
         return full_text_search(models, q)
     return models.order_by("name", "id")
@@ -84,22 +62,6 @@ def full_text_search(models: QuerySet[AIModel], q: str) -> QuerySet[AIModel]:
         )
         .order_by("-rank", "name", "id")
     )
-
-
-def public_alerts_raised() -> Exists:
-    """The outer model's latest published declaration, or its provider's accepted ownership
-    statement, has a public risk flag on its review case."""
-    statements = OwnershipStatement.objects.filter(
-        provider_id=OuterRef(OuterRef("provider_id")), status=Status.ACCEPTED
-    ).values("pk")
-    flagged = CaseFlag.objects.filter(public=True).filter(
-        Q(
-            case__filing_kind=FilingKind.DECLARATION,
-            case__filing_id=OuterRef("label_declaration_id"),
-        )
-        | Q(case__filing_kind=FilingKind.OWNERSHIP, case__filing_id__in=statements)
-    )
-    return Exists(flagged)
 
 
 def search_providers(q: str) -> QuerySet[Provider]:

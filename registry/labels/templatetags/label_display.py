@@ -9,7 +9,10 @@ from django import template
 from registry.declarations import choices
 from registry.filings.states import Status
 from registry.labels import svg
-from registry.providers.models import InvestorKind, OwnershipBand, StateAffiliation
+from registry.lib.codes import country_name as country_name_of
+from registry.lib.codes import language_names
+from registry.lib.licences import licence_name as licence_name_of
+from registry.providers.models import ControlVerdict, InvestorKind, OwnershipBand, StateAffiliation
 from registry.review.models import Severity
 
 register = template.Library()
@@ -32,6 +35,7 @@ CHOICES: dict[str, Any] = {
     "investor_kind": InvestorKind,
     "state_affiliation": StateAffiliation,
     "severity": Severity,
+    "control": ControlVerdict,
 }
 # The GOV.UK tag colour for each alert severity.
 SEVERITY_TAGS = {"high": "govuk-tag--red", "medium": "govuk-tag--orange", "low": "govuk-tag--grey"}
@@ -66,6 +70,45 @@ def yes_no(value: bool | None) -> str:
 @register.filter
 def thousands(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
+
+
+@register.filter
+def country_name(code: str | None) -> str:
+    """'GB' reads 'United Kingdom'; an unknown code is shown as it is."""
+    return country_name_of(code) if code else "Not given"
+
+
+@register.filter
+def country_names(codes: list[str] | None) -> str:
+    return ", ".join(country_name(code) for code in codes or []) or "None"
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """'cy' reads 'Welsh'; an unknown code is shown as it is."""
+    return language_names().get(code or "", code or "Not given")
+
+
+@register.filter
+def licence_name(expression: str | None) -> str:
+    """An SPDX expression by the licences' names; `LicenseRef-…` reads 'custom licence'."""
+    return licence_name_of(expression) if expression else "None given"
+
+
+# Large numbers in words, the largest first: "70 billion parameters".
+SCALES = [(10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand")]
+
+
+@register.filter
+def in_words(value: int | None) -> str:
+    """7000000000 reads '7 billion', 1500000 '1.5 million', 950 '950'."""
+    if value is None:
+        return ""
+    for size, word in SCALES:
+        if value >= size:
+            amount = f"{value / size:.1f}".removesuffix(".0")
+            return f"{amount} {word}"
+    return str(value)
 
 
 @register.filter
