@@ -78,8 +78,11 @@ bench-api:
 bench-export:
 	$(PY) benchmarks/open_data_export.py
 
+# The label page under load at 10,000 models against 100, then the label PDF's render time at 10,
+# 200 and 2,000 sources.
 bench-label:
 	$(PY) benchmarks/label_load.py
+	$(PY) benchmarks/label_pdf.py
 
 clean:
 	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registry.labels",
     "registry.notifications",
     "registry.api",
+    "registry.service",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.labels.tasks.export_open_data",
         "schedule": crontab(minute=30, hour=2),
     },
+    # The privacy notice says records of sign-ins are kept for 12 months.
+    "prune-sign-in-records": {
+        "task": "registry.accounts.tasks.prune_sign_in_records",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 
 # --- Accounts and authentication
@@ -225,6 +231,18 @@ STORAGES = {
 # many months is due to be declared again.
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=28)
 REDECLARATION_MONTHS = env.int("REDECLARATION_MONTHS", default=12)
+
+# --- The service's own pages (/contact/, /privacy/, /accessibility/, …) and its feedback form.
+# Where the public and providers write to the regulator about the register; and its data
+# protection officer, named in the privacy notice.
+REGISTER_CONTACT_EMAIL = env.str(
+    "REGISTER_CONTACT_EMAIL", default="enquiries@provenance-register.example"
+)
+REGISTER_DATA_PROTECTION_EMAIL = env.str(
+    "REGISTER_DATA_PROTECTION_EMAIL", default="data-protection@provenance-register.example"
+)
+# Feedback kept from one client address in an hour, at most; more is refused with a message.
+FEEDBACK_LIMIT_PER_HOUR = env.int("FEEDBACK_LIMIT_PER_HOUR", default=5)
 
 # --- Uploads: the largest file accepted of each kind, in bytes.
 SOURCES_UPLOAD_MAX_BYTES = env.int("SOURCES_UPLOAD_MAX_BYTES", default=20 * 2**20)

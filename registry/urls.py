@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/", include("registry.review.urls")),
     path("inbox/", include("registry.notifications.urls")),
     path("api/", include("registry.api.urls")),
+    path("", include("registry.service.urls")),
     path("admin/", admin.site.urls),
 ]
 

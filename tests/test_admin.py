@@ -37,6 +37,7 @@ from registry.providers.models import (
 from registry.providers.services import ownership_transition
 from registry.review.models import Case, CaseFlag
 from registry.review.services import case_decide, confidentiality_rule, finding_add, note_add
+from registry.service.models import Feedback
 from tests.base import PersonaTestCase
 from tests.factories import (
     AIModelFactory,
@@ -142,6 +143,7 @@ class AdminTestCase(PersonaTestCase):
             rows=1,
             created_at=timezone.now(),
         )
+        Feedback.objects.create(trying_to_do="Find a label", how_to_improve="Bigger search box")
 
     @classmethod
     def secrets(cls) -> list[str]:
@@ -255,6 +257,7 @@ READ_ONLY = {
     ),
     "a submitted statement": lambda case: case.statement,
     "a submitted statement's investor": lambda case: case.statement.links.first(),
+    "feedback": lambda case: Feedback.objects.first(),
 }
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -286,3 +287,19 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
+
+
+# --- Records of sign-ins, kept only as long as the privacy notice says
+
+# The privacy notice says sign-ins are recorded for 12 months, to investigate misuse of accounts.
+SIGN_IN_RECORDS_KEPT = timedelta(days=365)
+
+
+def sign_in_records_prune(now: datetime | None = None) -> int:
+    """Delete the records of sign-ins and failed attempts older than `SIGN_IN_RECORDS_KEPT`;
+    return how many went."""
+    cutoff = (now or timezone.now()) - SIGN_IN_RECORDS_KEPT
+    deleted = 0
+    for log in (AccessLog, AccessFailureLog, AccessAttempt):
+        deleted += log.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted

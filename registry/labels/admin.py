@@ -13,7 +13,9 @@ from registry.labels.models import LabelPdf, OpenDataExport
 
 @admin.register(LabelPdf)
 class LabelPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["declaration", "rendered_at", "size", "sha256"]
+    list_display = ["declaration", "rendered_at", "size", "pages", "sha256"]
+    # Only a PDF stored before pages were counted, whose file didn't say, has no count.
+    empty_value_display = "not counted"
     list_select_related = ["declaration__model"]
     search_fields = ["declaration__model__name", "declaration__model__registration_number"]
     date_hierarchy = "rendered_at"

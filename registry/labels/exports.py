@@ -2,7 +2,8 @@
 
 One row per registered model: its latest published label (a tombstone if that was withdrawn),
 built by the same selectors as the label page, so the files hold nothing the page does not. The
-JSON Lines file gives each label as the public API does; the CSV a flat summary of it.
+JSON Lines file gives each label as the public API does; the CSV a flat summary of it, in the
+columns `COLUMNS` defines, which the data dictionary page explains.
 
 Memory stays flat however large the register: declarations are read a chunk at a time, each
 chunk's labels in a fixed number of queries (`selectors.model_labels`, which the label page runs
@@ -18,62 +19,305 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 
 from registry.audit.services import record
+from registry.declarations.choices import (
+    SIZE_BANDS,
+    Distribution,
+    Modality,
+    ModelType,
+    RedTeamOutcome,
+    SourceCategory,
+)
 from registry.declarations.models import ProvenanceDeclaration
 from registry.labels import selectors
 from registry.labels.models import ExportFormat, OpenDataExport
+from registry.providers.models import ControlVerdict
+from registry.review.risks import RULES
 
 CHUNK_SIZE = 500
 # Nightly exports kept, per format; older files are deleted (the register itself keeps all).
 KEEP = 30
-CSV_COLUMNS = [
-    "registration_number",
-    "name",
-    "version",
-    "provider_registration_number",
-    "provider_name",
-    "provider_country",
-    "label_version",
-    "status",
-    "accepted_on",
-    "withdrawn_on",
-    "withdrawal_reason",
-    "model_type",
-    "modalities_in",
-    "modalities_out",
-    "parameter_count",
-    "release_date",
-    "distribution",
-    "size_bands",
-    "languages",
-    "latest_collection_date",
-    "composition",
-    "public_sources",
-    "confidential_sources",
-    "confidential_share_percent",
-    "sources_with_personal_data",
-    "web_crawl_share_percent",
-    "crawls_ignoring_robots_txt",
-    "synthetic_share_percent",
-    "control_verdict",
-    "control_countries",
-    "state_affiliated",
-    "supply_chain_countries",
-    "red_team_latest_outcome",
-    "red_team_latest_performed_on",
-    "red_team_next_due",
-    "public_alerts",
-    "label_url",
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the CSV, as the data dictionary explains it: the writer writes these columns
+    and no others, so none can be added without saying what it holds."""
+
+    name: str
+    type: str
+    meaning: str
+    example: str
+    # The values the column may hold, each with its name; empty for free text, numbers and dates.
+    values: tuple[tuple[str, str], ...] = ()
+
+
+# How the dictionary names each type of cell.
+TEXT = "Text"
+NUMBER = "Whole number"
+PERCENT = "Percentage: a number from 0 to 100, to 3 decimal places"
+DATE = "Date (YYYY-MM-DD)"
+BOOLEAN = "true or false"
+CODE = "Code: one of the values listed"
+CODES = "List of codes, separated by a semicolon and a space"
+LIST = "List, separated by a semicolon and a space"
+URL = "URL"
+# Percentages to the precision providers declare them.
+PERCENT_PLACES = Decimal("0.001")
+
+
+def named_values(enum: type[TextChoices]) -> tuple[tuple[str, str], ...]:
+    return tuple((value, str(label)) for value, label in enum.choices)
+
+
+def size_band_values() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f"{modality}: {band}", f"{Modality(modality).label}: {name}")
+        for modality, bands in SIZE_BANDS.items()
+        for band, name in bands.items()
+    )
+
+
+def alert_values() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (code, f"{RULES[code].title} ({RULES[code].severity} severity)")
+        for code in selectors.PUBLIC_ALERTS
+    )
+
+
+def share_columns() -> list[Column]:
+    """One column per kind of source, in the kinds' own order, so the order never changes."""
+    return [
+        Column(
+            f"share_{category}",
+            PERCENT,
+            f"The share of the training mix, in per cent, from sources of the kind "
+            f'"{label}" (0 if the model has none), confidential ones included.',
+            "25.000" if category == SourceCategory.WEB_CRAWL else "0.000",
+        )
+        for category, label in SourceCategory.choices
+    ]
+
+
+COLUMNS: list[Column] = [
+    Column(
+        "registration_number",
+        TEXT,
+        "The model's register number: MOD- and 6 digits, given when its first declaration was "
+        "accepted. Each model has one row.",
+        "MOD-000123",
+    ),
+    Column("name", TEXT, "The model's name, as its provider gives it.", "Acme Atlas"),
+    Column(
+        "version",
+        TEXT,
+        "The model's version, as its provider names it (not the label's version).",
+        "2.0",
+    ),
+    Column(
+        "provider_registration_number",
+        TEXT,
+        "The provider's register number: PRV- and 6 digits.",
+        "PRV-000042",
+    ),
+    Column(
+        "provider_name",
+        TEXT,
+        "The provider's trading name, or its legal name if it has none.",
+        "Acme AI",
+    ),
+    Column(
+        "provider_country",
+        TEXT,
+        "Where the provider is incorporated: an ISO 3166-1 alpha-2 country code.",
+        "GB",
+    ),
+    Column(
+        "label_version",
+        NUMBER,
+        "The label's version: 1 for the model's first accepted declaration, then 2, 3 and so "
+        "on. The row gives the latest.",
+        "1",
+    ),
+    Column(
+        "status",
+        CODE,
+        "Whether the label is current or the model was withdrawn. A withdrawn model's row is its "
+        "tombstone: it gives who, which version, when and why, and leaves the label's columns "
+        "empty.",
+        "accepted",
+        (
+            ("accepted", "Accepted: the label is current"),
+            ("withdrawn", "Withdrawn from the register by its provider"),
+        ),
+    ),
+    Column("accepted_on", DATE, "The day the regulator accepted the label.", "2026-03-01"),
+    Column(
+        "withdrawn_on",
+        DATE,
+        "The day the model was withdrawn; empty unless the status is withdrawn.",
+        "2026-06-30",
+    ),
+    Column(
+        "withdrawal_reason",
+        TEXT,
+        "Why the provider withdrew the model, in its own words; empty unless withdrawn.",
+        "Retired: replaced by Acme Atlas 3",
+    ),
+    Column("model_type", CODE, "What kind of model it is.", "foundation", named_values(ModelType)),
+    Column(
+        "modalities_in",
+        CODES,
+        "The kinds of data the model takes in.",
+        "text; image",
+        named_values(Modality),
+    ),
+    Column(
+        "modalities_out",
+        CODES,
+        "The kinds of data the model puts out.",
+        "text",
+        named_values(Modality),
+    ),
+    Column(
+        "parameter_count",
+        NUMBER,
+        "How many parameters the model has; empty if not given.",
+        "70000000000",
+    ),
+    Column("release_date", DATE, "When the model was released; empty if not given.", "2026-01-15"),
+    Column(
+        "distribution",
+        CODE,
+        "How the model is made available.",
+        "api",
+        named_values(Distribution),
+    ),
+    Column(
+        "size_bands",
+        LIST,
+        "How much training data there was of each kind, as a band (the exact figures go to the "
+        "regulator only): the kind of data, a colon and a space, and the band.",
+        "text: 1b_10t; image: lt_1m",
+        size_band_values(),
+    ),
+    Column(
+        "languages",
+        LIST,
+        "The languages of the training data: each an ISO 639-1 code, then a colon, a space and "
+        "its share of the training data where the provider gave one.",
+        "en: 80%; fr: 20%",
+    ),
+    Column(
+        "latest_collection_date",
+        DATE,
+        "The latest date on which training data was collected.",
+        "2025-12-31",
+    ),
+    *share_columns(),
+    Column(
+        "public_sources",
+        NUMBER,
+        "How many sources the label names.",
+        "12",
+    ),
+    Column(
+        "confidential_sources",
+        NUMBER,
+        "How many sources the regulator allowed the provider to withhold from the public; their "
+        "kinds and shares still count in the share columns.",
+        "2",
+    ),
+    Column(
+        "confidential_share_percent",
+        PERCENT,
+        "The share of the training mix, in per cent, from confidential sources.",
+        "10.000",
+    ),
+    Column(
+        "sources_with_personal_data",
+        NUMBER,
+        "How many sources, confidential ones included, hold personal data.",
+        "1",
+    ),
+    Column(
+        "crawls_ignoring_robots_txt",
+        NUMBER,
+        "How many web crawls did not respect robots.txt.",
+        "0",
+    ),
+    Column(
+        "control_verdict",
+        CODE,
+        "Who controls the provider, as the label says: decided from its accepted ownership "
+        "statement when the regulator accepted that statement.",
+        "uk_controlled",
+        named_values(ControlVerdict),
+    ),
+    Column(
+        "control_countries",
+        CODES,
+        "The countries behind a foreign_controlled or foreign_state_influence verdict: those of "
+        "the foreign investors concerned, as ISO 3166-1 alpha-2 codes, largest holding first. "
+        "Empty for uk_controlled and not_declared.",
+        "US; CN",
+    ),
+    Column(
+        "state_affiliated",
+        BOOLEAN,
+        "Whether any current investor in the provider, in any country, is state-owned, "
+        "state-controlled, a government body or linked to a military; empty if the provider "
+        "has no accepted ownership statement.",
+        "false",
+    ),
+    Column(
+        "supply_chain_countries",
+        CODES,
+        "The countries of the parties in the model's supply chain (compute, hosting, data and "
+        "other vendors), as ISO 3166-1 alpha-2 codes in alphabetical order.",
+        "GB; US",
+    ),
+    Column(
+        "red_team_latest_outcome",
+        CODE,
+        "The outcome of the latest red-teaming of the supply chain; empty if none was attested.",
+        "pass",
+        named_values(RedTeamOutcome),
+    ),
+    Column(
+        "red_team_latest_performed_on",
+        DATE,
+        "When the latest red-teaming was performed.",
+        "2025-11-20",
+    ),
+    Column("red_team_next_due", DATE, "When the next red-teaming is due.", "2026-11-20"),
+    Column(
+        "public_alerts",
+        CODES,
+        "The alerts the label showed when it was exported, most severe first. Each is raised "
+        "automatically from the provider's own answers; it is not a finding of the regulator.",
+        "foreign_control; red_team_overdue",
+        alert_values(),
+    ),
+    Column(
+        "label_url",
+        URL,
+        "The label's page on the register, which always shows the latest version.",
+        f"{settings.SITE_URL}/register/models/MOD-000123/",
+    ),
 ]
+CSV_COLUMNS = [column.name for column in COLUMNS]
 # A spreadsheet runs a cell that starts with one of these as a formula: such text gets a quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -212,7 +456,6 @@ def label_columns(label: dict[str, Any]) -> dict[str, Any]:
     model, training = label["model"], label["training_data"]
     red_team = label["red_teaming"]["latest"] or {}
     ownership = label["ownership"] or {}
-    web_crawl = [row for row in label["composition"] if row["category"] == "web_crawl"]
     return {
         "model_type": model["model_type"],
         "modalities_in": joined(model["modalities_in"]),
@@ -226,16 +469,12 @@ def label_columns(label: dict[str, Any]) -> dict[str, Any]:
             for r in training["languages"]
         ),
         "latest_collection_date": training["latest_collection_date"],
-        "composition": joined(
-            f"{r['category']}: {r['share_percent']}%" for r in label["composition"]
-        ),
+        **composition_columns(label["composition"]),
         "public_sources": len(label["sources"]),
         "confidential_sources": label["confidential_sources"]["count"],
-        "confidential_share_percent": label["confidential_sources"]["share_percent"],
+        "confidential_share_percent": percentage(label["confidential_sources"]["share_percent"]),
         "sources_with_personal_data": label["personal_data"]["yes"],
-        "web_crawl_share_percent": web_crawl[0]["share_percent"] if web_crawl else 0,
         "crawls_ignoring_robots_txt": label["crawling"]["robots_txt"]["no"],
-        "synthetic_share_percent": label["synthetic"]["share_percent"],
         "control_verdict": label["control"]["verdict"],
         "control_countries": joined(label["control"]["countries"]),
         "state_affiliated": ownership.get("state_affiliated"),
@@ -247,6 +486,20 @@ def label_columns(label: dict[str, Any]) -> dict[str, Any]:
         "red_team_next_due": red_team.get("next_due"),
         "public_alerts": joined(alert["code"] for alert in label["public_alerts"]),
     }
+
+
+def composition_columns(composition: list[dict[str, Any]]) -> dict[str, str]:
+    """The label's training mix as one share column per kind of source, 0 for a kind it lacks."""
+    shares = {row["category"]: row["share_percent"] for row in composition}
+    return {
+        f"share_{category}": percentage(shares.get(category, Decimal(0)))
+        for category in SourceCategory.values
+    }
+
+
+def percentage(value: Decimal | int | None) -> str:
+    """A share as every percentage column writes it: 3 decimal places, as declared."""
+    return f"{Decimal(value or 0).quantize(PERCENT_PLACES):f}"
 
 
 def joined(values) -> str:
@@ -297,6 +550,17 @@ def open_data_latest() -> list[OpenDataExport]:
     return list(OpenDataExport.objects.filter(created_at=latest.created_at).order_by("format"))
 
 
-def open_data_earlier(limit: int = KEEP) -> QuerySet[OpenDataExport]:
-    """The exports kept, newest first, for the download page's list of earlier files."""
-    return OpenDataExport.objects.order_by("-created_at", "format")[: limit * 2]
+@dataclass(frozen=True)
+class ExportHistory:
+    """The exports kept, newest first, and among them the latest export's files."""
+
+    latest: list[OpenDataExport]
+    kept: list[OpenDataExport]
+
+
+def open_data_history() -> ExportHistory:
+    """Every export kept (at most `KEEP` of each format), newest first, CSV before JSON Lines;
+    one query."""
+    kept = list(OpenDataExport.objects.order_by("-created_at", "format", "-id"))
+    newest = kept[0].created_at if kept else None
+    return ExportHistory(latest=[e for e in kept if e.created_at == newest], kept=kept)

@@ -26,6 +26,10 @@ class LabelPdf(models.Model):
     file = models.FileField(upload_to=label_pdf_path, max_length=200)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
+    # Counted as it is rendered. Empty only for a file stored before pages were counted whose
+    # count could not be read back from it: the file is never rendered again (its SHA-256 is
+    # public), and no count is better than a guessed one.
+    pages = models.PositiveIntegerField(null=True, blank=True)
     rendered_at = models.DateTimeField()
 
     class Meta:
@@ -34,6 +38,9 @@ class LabelPdf(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="label_pdf_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=Q(pages__isnull=True) | Q(pages__gte=1), name="label_pdf_pages_counted"
             ),
         ]
 

@@ -16,7 +16,7 @@ from registry.declarations.models import ProvenanceDeclaration
 from registry.labels import selectors
 from registry.labels.models import LabelPdf
 from registry.lib.background import dispatch
-from registry.lib.pdf import html_to_pdf
+from registry.lib.pdf import RenderedPdf, html_to_pdf
 from registry.providers.models import OwnershipStatement
 from registry.review import risks
 
@@ -78,8 +78,8 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
 
     1. If the declaration has its PDF already, return it: a version is rendered only once.
     2. Render the shared label partial to PDF, outside any transaction (it takes about a second).
-    3. In one transaction: lock the declaration, check again, store the file, its SHA-256 and size,
-       and record the audit event. A render that lost the race is dropped.
+    3. In one transaction: lock the declaration, check again, store the file, its SHA-256, size
+       and number of pages, and record the audit event. A render that lost the race is dropped.
     """
     existing = LabelPdf.objects.filter(declaration_id=declaration_id).first()
     if existing is not None:
@@ -87,7 +87,8 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
     declaration = (
         selectors.published_declarations().select_related("model__provider").get(pk=declaration_id)
     )
-    content = label_pdf_bytes(declaration)
+    rendered = label_as_pdf(declaration)
+    content = rendered.content
     with transaction.atomic():
         ProvenanceDeclaration.objects.select_for_update().filter(pk=declaration_id).first()
         existing = LabelPdf.objects.filter(declaration_id=declaration_id).first()
@@ -97,6 +98,7 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
             declaration=declaration,
             sha256=hashlib.sha256(content).hexdigest(),
             size=len(content),
+            pages=rendered.pages,
             rendered_at=timezone.now(),
         )
         # A render killed after writing its file but before this commit left that file behind;
@@ -109,19 +111,32 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
             actor=None,
             action="label.pdf_rendered",
             target=label_pdf,
-            after={"file": label_pdf.file.name, "sha256": label_pdf.sha256, "size": len(content)},
+            after={
+                "file": label_pdf.file.name,
+                "sha256": label_pdf.sha256,
+                "size": len(content),
+                "pages": rendered.pages,
+            },
         )
     return label_pdf
 
 
-def label_pdf_bytes(declaration: ProvenanceDeclaration) -> bytes:
-    """The label as a PDF: the same partial as the label page, in a print layout."""
+# The PDF lists this many sources, the largest shares first, so that a model with thousands stays
+# a handful of pages; the JSON and the open data carry every one, as the PDF says.
+PDF_SOURCES = 25
+
+
+def label_as_pdf(declaration: ProvenanceDeclaration) -> RenderedPdf:
+    """Render the label as a tagged PDF: the same partial as the label page, in a print layout."""
     label = selectors.label_data(declaration)
     model = label["model"]
-    html = render_to_string(
-        "labels/pdf.html",
-        {"label": label, "links": label_pdf_links(label), "site_url": settings.SITE_URL},
-    )
+    context = {
+        "label": label,
+        "links": label_pdf_links(label),
+        "site_url": settings.SITE_URL,
+        "source_limit": PDF_SOURCES,
+    }
+    html = render_to_string("labels/pdf.html", context)
     title = f"{model['name']} {model['version']} ({model['registration_number']})"
     return html_to_pdf(html, title=title)
 
@@ -135,4 +150,5 @@ def label_pdf_links(label: dict) -> dict[str, str]:
         "version": f"{base}/v/{version}/",
         "json": f"{base}.json",
         "register": f"{settings.SITE_URL}/register/",
+        "guide": f"{settings.SITE_URL}/register/what-the-label-means/",
     }

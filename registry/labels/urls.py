@@ -1,6 +1,14 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
-from registry.labels.views import label, open_data, register
+from registry.labels.views import (
+    compare,
+    guide,
+    label,
+    not_found,
+    open_data,
+    register,
+    statistics,
+)
 
 
 class ModelNumber:
@@ -24,6 +32,8 @@ app_name = "labels"
 
 urlpatterns = [
     path("", register.register, name="register"),
+    path("what-the-label-means/", guide.guide, name="guide"),
+    path("compare/", compare.compare, name="compare"),
     path("models/<mod:registration_number>/", label.model_page, name="model"),
     path("models/<mod:registration_number>.json", label.model_json, name="model-json"),
     path("models/<mod:registration_number>/badge.svg", label.model_badge, name="model-badge"),
@@ -42,7 +52,15 @@ urlpatterns = [
         label.model_version_pdf,
         name="model-version-pdf",
     ),
+    path("providers/", register.providers, name="providers"),
     path("providers/<prv:registration_number>/", register.provider_page, name="provider"),
     path("data/", open_data.open_data, name="open-data"),
     path("data/<int:export_id>/", open_data.open_data_file, name="open-data-file"),
+    path("data/dictionary/", open_data.data_dictionary, name="data-dictionary"),
+    path("numbers/", statistics.statistics, name="statistics"),
+    # After every other route: a number not on the register, or not a number at all, gets a page
+    # saying so (404) rather than a generic one. Each needs the slash, so a number typed without
+    # one is first sent to its page by APPEND_SLASH.
+    re_path(r"^models/(?P<asked_for>[^/]+)/", not_found.model_not_found),
+    re_path(r"^providers/(?P<asked_for>[^/]+)/", not_found.provider_not_found),
 ]

@@ -8,13 +8,18 @@ What it renders holds provider-supplied text, so its URL fetcher fetches almost 
   STATIC_URL (what `{% static %}` gives) is looked up in those folders.
 
 A refused URL is logged as a warning and never opened; the page renders without it. The PDF's
-metadata is set here, from nothing the HTML says: the title given, the register as author.
+metadata is set here, from nothing the HTML says: the title and language given, the register as
+author. The PDF is tagged for accessibility (PDF/UA-1: a structure tree that screen readers follow,
+the language, the title shown in the window), and its pages are counted as it is rendered.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
+import re
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -30,10 +35,25 @@ class FetchRefused(ValueError):
     """A resource the PDF may not load."""
 
 
-def html_to_pdf(html: str, base_url: str | None = None, *, title: str = "") -> bytes:
-    """Render HTML to PDF bytes, fetching nothing but static files; `title` becomes its title.
+# PDF/UA-1 rather than -2: PDF 1.7, which every reader and accessibility checker in use reads.
+PDF_VARIANT = "pdf/ua-1"
 
-    `base_url` resolves relative URLs; by default the static root, so `labels/pdf.css` works.
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A PDF as rendered: its bytes and its number of pages."""
+
+    content: bytes
+    pages: int
+
+
+def html_to_pdf(
+    html: str, base_url: str | None = None, *, title: str = "", lang: str = "en-GB"
+) -> RenderedPdf:
+    """Render HTML to a tagged PDF, fetching nothing but static files.
+
+    `title` and `lang` (a BCP 47 tag) become its title and language. `base_url` resolves relative
+    URLs; by default the static root, so `labels/pdf.css` works.
     """
     import weasyprint  # ~0.5 s: only in the process that renders, never at web start-up
     from weasyprint.pdf.metadata import DocumentMetadata
@@ -42,11 +62,48 @@ def html_to_pdf(html: str, base_url: str | None = None, *, title: str = "") -> b
     document = weasyprint.HTML(
         string=html, base_url=base_url or static_base_url(), url_fetcher=fetcher
     ).render()
-    # Nothing from the HTML's <title>, <meta> or <link rel=attachment> goes into the file.
+    # Nothing from the HTML's <title>, <meta>, lang or <link rel=attachment> goes into the file.
     document.metadata = DocumentMetadata(
-        title=title or REGISTER, authors=[REGISTER], generator=REGISTER, lang="en-GB"
+        title=title or REGISTER, authors=[REGISTER], generator=REGISTER, lang=lang
     )
-    return document.write_pdf()
+    content = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return RenderedPdf(content=content, pages=len(document.pages))
+
+
+# --- Reading back a PDF this module wrote, without a PDF library
+
+# An object stream's dictionary (one level of nested dictionaries allowed), then its data.
+OBJECT_STREAM = re.compile(
+    rb"<<(?:[^<>]|<<[^<>]*>>)*?/Type\s*/ObjStm(?:[^<>]|<<[^<>]*>>)*>>\s*stream\r?\n"
+)
+# A page tree node's /Count, written after its /Type and /Kids as WeasyPrint (pydyf) writes them.
+PAGE_TREE_COUNT = re.compile(rb"/Type\s*/Pages(?![A-Za-z])(?:(?!>>).)*?/Count\s+(\d+)", re.S)
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_objects(content: bytes) -> bytes:
+    """The PDF's objects as bytes to search: the file itself, then each of its object streams
+    inflated (where WeasyPrint puts the catalog, the page tree and the pages)."""
+    parts = [content]
+    for match in OBJECT_STREAM.finditer(content):
+        try:
+            # A decompressor stops at the stream's end and ignores the `endstream` after it.
+            parts.append(zlib.decompressobj().decompress(memoryview(content)[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def pdf_page_count(content: bytes) -> int | None:
+    """The number of pages of a PDF this module wrote, read from its page tree; None when the
+    tree's count and the page objects disagree or can't be found, rather than a guess."""
+    objects = pdf_objects(content)
+    counts = [int(count) for count in PAGE_TREE_COUNT.findall(objects)]
+    pages = len(PAGE_OBJECT.findall(objects))
+    # The root of the page tree counts every page below it; any other node counts fewer.
+    if not counts or max(counts) != pages or pages == 0:
+        return None
+    return pages
 
 
 def static_base_url() -> str:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from registry.declarations.validation import SHARE_TOLERANCE
 from registry.filings.validation import as_date, as_decimal
+from registry.lib.codes import country_name
 from registry.providers.models import ControlVerdict as Verdict
 
 Severity = Literal["high", "medium", "low"]
@@ -302,13 +303,15 @@ def check_confidential_heavy(data: Mapping[str, Any], today: date) -> str | None
     return "Confidential sources make up more than half of the training mix"
 
 
+def party_country(party: Mapping[str, Any]) -> str:
+    return country_name(party["country"]) if party.get("country") else "country not given"
+
+
 def check_api_aggregator(data: Mapping[str, Any], today: date) -> str | None:
     found = [p for p in data.get("supply_chain") or [] if p.get("role") == "api_aggregator"]
     if not found:
         return None
-    names = [
-        f"{p.get('name') or 'unnamed'} ({p.get('country') or 'country not given'})" for p in found
-    ]
+    names = [f"{p.get('name') or 'unnamed'} ({party_country(p)})" for p in found]
     return "API aggregators in the supply chain: " + listed(names)
 
 
@@ -407,7 +410,7 @@ def state_control(link: Mapping[str, Any]) -> list[str]:
 
 def check_foreign_state_control(foreign: list[Mapping[str, Any]]) -> str | None:
     names = [
-        f"{link.get('investor_name') or 'unnamed'} ({link['country']}, "
+        f"{link.get('investor_name') or 'unnamed'} ({country_name(link['country'])}, "
         f"{str(link['state_affiliation']).replace('_', '-')}: {', '.join(natures)})"
         for link in foreign
         if (natures := state_control(link))

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 from django_otp.oath import totp
 
@@ -244,3 +246,23 @@ class TwoFactorTests(PersonaTestCase):
         stored = set(self.olivia.staticdevice_set.get().token_set.values_list("token", flat=True))
         self.assertEqual(stored, set(second))
         self.assertFalse(stored & set(first))
+
+
+class SignInRecordsTests(TestCase):
+    """Records of sign-ins are kept for 12 months, as the privacy notice says, then deleted."""
+
+    def test_records_older_than_a_year_are_deleted_and_newer_ones_kept(self):
+        now = timezone.now()
+        for log in (AccessLog, AccessFailureLog, AccessAttempt):
+            for age in (364, 366):
+                extra = {"failures_since_start": 1} if log is AccessAttempt else {}
+                row = log.objects.create(
+                    username=f"{log.__name__}-{age}", ip_address="127.0.0.1", **extra
+                )
+                log.objects.filter(pk=row.pk).update(attempt_time=now - timedelta(days=age))
+        self.assertEqual(services.sign_in_records_prune(now), 3)
+        for log in (AccessLog, AccessFailureLog, AccessAttempt):
+            with self.subTest(log.__name__):
+                self.assertEqual(
+                    list(log.objects.values_list("username", flat=True)), [f"{log.__name__}-364"]
+                )

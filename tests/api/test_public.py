@@ -248,8 +248,9 @@ class LabelTests(PublicApiTestCase):
 
     # The label: 1. the declaration with its model and provider, 2-3. the sources, public and
     # confidential, 4-5. the accepted ownership statement and its investors, 6-7. the supply
-    # chain and the attestations, 8. the published versions.
-    LABEL_QUERIES = 8
+    # chain and the attestations, 8. the published versions, 9. the model's lineage, 10. the
+    # hash of the accepted snapshot.
+    LABEL_QUERIES = 10
 
     def test_the_label_runs_the_same_queries_for_10_and_1000_sources(self):
         for sources in (10, 1000):
@@ -262,10 +263,21 @@ class LabelTests(PublicApiTestCase):
 
 
 class ProviderTests(PublicApiTestCase):
-    def test_providers_on_the_register_and_search(self):
+    def test_every_registered_provider_with_where_it_stands_and_search(self):
         ProviderFactory(legal_name="Nothing Registered Ltd")
-        self.assertEqual(names(self.get(PROVIDERS)), ["Acme AI", "Beta Labs Ltd"])
+        listed = self.get(PROVIDERS).json()["results"]
+        self.assertEqual(
+            [(row["name"], row["status"], row["control_verdict"]) for row in listed],
+            [
+                ("Acme AI", "3 models on the register", "foreign_controlled"),
+                ("Beta Labs Ltd", "1 model on the register", "uk_controlled"),
+                ("Nothing Registered Ltd", "Nothing accepted yet", "not_declared"),
+            ],
+        )
         self.assertEqual(names(self.get(f"{PROVIDERS}?q=intelligence")), ["Acme AI"])
+        self.assertEqual(
+            names(self.get(f"{PROVIDERS}?q=NOTHING registered")), ["Nothing Registered Ltd"]
+        )
         self.assertEqual(
             names(self.get(f"{PROVIDERS}?q={self.beta.registration_number}")), ["Beta Labs Ltd"]
         )
@@ -295,9 +307,14 @@ class ProviderTests(PublicApiTestCase):
             [("Acme Chat", False), ("Acme Retired", True), ("Acme Vision", False)],
         )
 
-    def test_a_provider_not_on_the_register_is_404(self):
+    def test_a_provider_with_nothing_accepted_says_so_and_an_unknown_one_is_404(self):
         nobody = ProviderFactory(legal_name="Nothing Registered Ltd")
-        for number in (nobody.registration_number, "PRV-999999"):
+        record = self.get(f"{PROVIDERS}{nobody.registration_number}/").json()
+        self.assertEqual(
+            (record["status"], record["control"]["verdict"], record["ownership"], record["models"]),
+            ("Nothing accepted yet", "not_declared", None, []),
+        )
+        for number in ("PRV-999999", "PRV-1", "nobody"):
             with self.subTest(number):
                 response = self.call("GET", f"{PROVIDERS}{number}/", key=None)
                 self.assertProblem(response, 404, "not_found")

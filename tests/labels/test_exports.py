@@ -15,12 +15,14 @@ from django.db import connection
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from registry.audit.models import AuditEvent
+from registry.declarations.choices import SourceCategory
 from registry.labels import exports, selectors
 from registry.labels.models import OpenDataExport
 from tests.base import PersonaTestCase
 from tests.factories import AIModelFactory, complete_declaration
 from tests.labels import accepted_ownership, published_model, withdraw
 from tests.labels.test_selectors import (
+    CN_STATE,
     REGULATOR_ONLY_KEYS,
     SENTINEL_NUMBERS,
     SENTINEL_TEXT,
@@ -35,6 +37,13 @@ IN_MEMORY = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+US_30 = {
+    "investor_name": "Western Fund LP",
+    "investor_kind": "fund",
+    "country": "US",
+    "share_percent": 30,
+    "votes_percent": 30,
+}
 
 
 def read(export: OpenDataExport) -> bytes:
@@ -102,8 +111,53 @@ class ExportTests(PersonaTestCase):
         self.assertEqual(row["languages"], "en: 80%; fr: 20%")
         self.assertEqual(row["public_sources"], "4")
         self.assertEqual(row["confidential_sources"], "0")
-        self.assertIn("web_crawl: 25.000%", row["composition"])
+        self.assertEqual(row["confidential_share_percent"], "0.000")
+        self.assertEqual(row["control_verdict"], "uk_controlled")
+        self.assertEqual(row["control_countries"], "")
         self.assertEqual(row["label_url"], f"http://127.0.0.1:8000/register/models/{number}/")
+
+    def test_the_training_mix_is_one_column_per_kind_of_source_in_the_kinds_order(self):
+        header = self.csv_bytes.decode().split("\r\n", 1)[0].split(",")
+        first = header.index("share_public_dataset")
+        self.assertEqual(
+            header[first : first + 8],
+            [
+                "share_public_dataset",
+                "share_licensed",
+                "share_private_third_party",
+                "share_web_crawl",
+                "share_user_data",
+                "share_synthetic",
+                "share_proprietary",
+                "share_other",
+            ],
+        )
+        self.assertNotIn("composition", header)
+        chat = next(r for r in self.csv_rows if r["name"] == "Acme Chat")
+        # four sources of 25 %: two public datasets, a web crawl and a synthetic source
+        self.assertEqual(
+            {column: chat[column] for column in header[first : first + 8]},
+            {
+                "share_public_dataset": "50.000",
+                "share_licensed": "0.000",
+                "share_private_third_party": "0.000",
+                "share_web_crawl": "25.000",
+                "share_user_data": "0.000",
+                "share_synthetic": "25.000",
+                "share_proprietary": "0.000",
+                "share_other": "0.000",
+            },
+        )
+
+    def test_confidential_sources_count_in_the_share_columns(self):
+        leaky = next(r for r in self.csv_rows if r["name"] == "Leaky")
+        # six sources, the first 16.670 % and the others 16.666 %: a public dataset, a crawl, a
+        # synthetic source, then the same three again, all three confidential
+        self.assertEqual(
+            (leaky["share_public_dataset"], leaky["share_web_crawl"], leaky["share_synthetic"]),
+            ("33.336", "33.332", "33.332"),
+        )
+        self.assertEqual(leaky["confidential_share_percent"], "49.998")
 
     def test_a_withdrawn_model_is_a_tombstone_row(self):
         row = next(r for r in self.csv_rows if r["name"] == "Acme Old")
@@ -111,7 +165,10 @@ class ExportTests(PersonaTestCase):
             (row["status"], row["withdrawal_reason"]),
             ("withdrawn", "Retired: replaced by Acme Chat"),
         )
-        self.assertEqual(row["composition"], "")
+        self.assertEqual(
+            {column: row[column] for column in exports.CSV_COLUMNS if column.startswith("share_")},
+            dict.fromkeys([f"share_{c}" for c in SourceCategory.values], ""),
+        )
         line = next(r for r in self.jsonl_rows if r["model"]["name"] == "Acme Old")
         self.assertEqual(line["kind"], "tombstone")
 
@@ -175,6 +232,74 @@ class ExportTests(PersonaTestCase):
         )
 
 
+class ColumnDefinitionTests(PersonaTestCase):
+    """The CSV writes the columns the data dictionary defines, and only those."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        accepted_ownership(cls, provider=cls.beta, submitter=cls.charlie, links=[CN_STATE, US_30])
+        cls.chat = published_model(cls, name="Acme Chat", sources=4)
+        cls.beta_model = published_model(
+            cls, provider=cls.beta, submitter=cls.charlie, name="Beta Base"
+        )
+        withdraw(cls, published_model(cls, name="Acme Old", sources=1), "Retired")
+
+    def labels(self) -> list[dict]:
+        return selectors.model_labels(list(exports.open_data_declarations(None)))
+
+    def test_every_column_written_is_defined_and_every_defined_one_is_written(self):
+        written: dict[str, set[str]] = {"label": set(), "tombstone": set()}
+        for label in self.labels():
+            written[label["kind"]] |= set(exports.csv_row(label))
+        self.assertEqual(written["label"] | written["tombstone"], set(exports.CSV_COLUMNS))
+        # a tombstone gives who, which version, when and why, and no part of a label
+        self.assertEqual(
+            written["tombstone"] - written["label"], {"withdrawn_on", "withdrawal_reason"}
+        )
+        self.assertNotIn("share_web_crawl", written["tombstone"])
+
+    def test_every_column_is_named_typed_explained_and_exemplified_once(self):
+        names = [column.name for column in exports.COLUMNS]
+        self.assertEqual(names, exports.CSV_COLUMNS)
+        self.assertEqual(len(names), len(set(names)))
+        for column in exports.COLUMNS:
+            with self.subTest(column.name):
+                self.assertRegex(column.name, r"^[a-z][a-z0-9_]*$")
+                self.assertTrue(column.type)
+                self.assertRegex(column.meaning, r"^[A-Z].{10,}\.$")
+                self.assertTrue(column.example)
+
+    def test_coded_columns_hold_only_their_listed_values_and_their_examples_are_listed(self):
+        rows = [exports.csv_row(label) for label in self.labels()]
+        coded = [column for column in exports.COLUMNS if column.values]
+        self.assertGreaterEqual(
+            {column.name for column in coded},
+            {"status", "model_type", "control_verdict", "public_alerts", "size_bands"},
+        )
+        for column in coded:
+            allowed = {value for value, name in column.values}
+            with self.subTest(column.name):
+                self.assertTrue(all(name for value, name in column.values))
+                self.assertLessEqual(set(column.example.split("; ")), allowed)
+                for row in rows:
+                    written = exports.cell(row.get(column.name))
+                    self.assertLessEqual(set(written.split("; ")) - {""}, allowed)
+
+    def test_the_control_columns_give_the_verdict_and_the_countries_behind_it(self):
+        row = next(
+            exports.csv_row(label)
+            for label in self.labels()
+            if label["model"]["name"] == "Beta Base"
+        )
+        # China's state-owned investor decides the verdict; the US fund only adds up to control
+        self.assertEqual(
+            (row["control_verdict"], row["control_countries"], row["state_affiliated"]),
+            ("foreign_state_influence", "CN", True),
+        )
+        self.assertIn("foreign_state_control", row["public_alerts"].split("; "))
+
+
 class ExportQueryTests(PersonaTestCase):
     """The export's queries grow with its chunks, never with the models in a chunk."""
 
@@ -182,16 +307,16 @@ class ExportQueryTests(PersonaTestCase):
     #  1. the transaction every chunk is read in, one snapshot (a savepoint inside a test's)
     #  2. the chunk's declarations: the latest published ones of the next models by number,
     #     with their models and providers
-    #  3-9. their labels (selectors.model_labels): the public and confidential sources, the
+    #  3-11. their labels (selectors.model_labels): the public and confidential sources, the
     #       supply chains, the attestations, the published versions, the accepted ownership
-    #       statements and their investors
-    #  10. the reading transaction ended (the savepoint released)
-    #  11. the transaction that stores both files (a savepoint inside a test's)
-    #  12-15. each file's record and its audit event
-    #  16. the transaction committed (the savepoint released)
-    #  17-18. the exports kept of each format, to delete the older ones
-    EXPORT_QUERIES = 18
-    CHUNK_QUERIES = 8
+    #       statements and their investors, the models' lineage and the snapshots' hashes
+    #  12. the reading transaction ended (the savepoint released)
+    #  13. the transaction that stores both files (a savepoint inside a test's)
+    #  14-17. each file's record and its audit event
+    #  18. the transaction committed (the savepoint released)
+    #  19-20. the exports kept of each format, to delete the older ones
+    EXPORT_QUERIES = 20
+    CHUNK_QUERIES = 10
 
     @classmethod
     def setUpTestData(cls):

@@ -37,6 +37,11 @@ MATRIX: Matrix = {
     "labels:model-version-pdf": (VERSION, EVERYONE_OK),
     "labels:open-data": ({}, EVERYONE_OK),
     "labels:open-data-file": ({"export_id": lambda case: case.export.pk}, EVERYONE_OK),
+    "labels:data-dictionary": ({}, EVERYONE_OK),
+    "labels:statistics": ({}, EVERYONE_OK),
+    "labels:providers": ({}, EVERYONE_OK),
+    "labels:guide": ({}, EVERYONE_OK),
+    "labels:compare": ({}, EVERYONE_OK),
 }
 UNKNOWN = {
     "labels:model": {"registration_number": "MOD-999999"},
@@ -72,15 +77,14 @@ class RegisterMatrixTests(MatrixTestCase):
                 with self.subTest(page=name, persona=persona):
                     self.assertEqual(self.open_as(persona, url).status_code, 404)
 
-    def test_an_unpublished_version_and_a_provider_off_the_register_are_not_found(self):
-        urls = [
-            reverse("labels:model-version", args=[model_number(self), 2]),
-            reverse("labels:provider", args=[self.beta.registration_number]),
-        ]
-        for url in urls:
-            for persona in PERSONAS:
-                with self.subTest(url=url, persona=persona):
-                    self.assertEqual(self.open_as(persona, url).status_code, 404)
+    def test_an_unpublished_version_is_not_found_and_a_provider_without_labels_is_listed(self):
+        unpublished = reverse("labels:model-version", args=[model_number(self), 2])
+        nothing_yet = reverse("labels:provider", args=[self.beta.registration_number])
+        for persona in PERSONAS:
+            with self.subTest(persona=persona):
+                self.assertEqual(self.open_as(persona, unpublished).status_code, 404)
+                page = self.open_as(persona, nothing_yet)
+                self.assertContains(page, "Nothing accepted yet")
 
 
 @override_settings(STORAGES=IN_MEMORY)

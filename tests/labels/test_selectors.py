@@ -453,7 +453,7 @@ class LabelAlertTests(PersonaTestCase):
                     "title": "Foreign state control or influence",
                     "explanation": (
                         "State-affiliated foreign investors with control or influence: "
-                        "Eastern Capital Co (CN, state-owned: significant influence)"
+                        "Eastern Capital Co (China, state-owned: significant influence)"
                     ),
                 },
                 {
@@ -593,7 +593,9 @@ class QueryBoundTests(PersonaTestCase):
     #  5. its investors
     #  6-7. the supply chain and the red-team attestations
     #  8. the published versions
-    LABEL_QUERIES = 8
+    #  9. the model's lineage, both ways
+    #  10. the hash of the accepted snapshot
+    LABEL_QUERIES = 10
 
     def test_the_label_runs_the_same_queries_for_10_and_1000_sources(self):
         accepted_ownership(self, links=[US_FUND])
@@ -617,7 +619,8 @@ class ChunkTests(PersonaTestCase):
     #  3-4. the supply chains and the red-team attestations
     #  5. the published versions
     #  6-7. the accepted ownership statements and their investors
-    CHUNK_QUERIES = 7
+    #  8-9. the models' lineage and the accepted snapshots' hashes
+    CHUNK_QUERIES = 9
 
     @classmethod
     def setUpTestData(cls):

@@ -14,7 +14,6 @@ from django.utils.http import http_date
 
 from registry.declarations.models import AIModel, DataSource, ProvenanceDeclaration
 from registry.declarations.services import declaration_start
-from registry.labels.views import label as label_views
 from registry.labels.views import register as register_views
 from registry.labels.views.label import VISITOR_STAMP_SECONDS
 from tests.base import PersonaTestCase
@@ -23,6 +22,7 @@ from tests.labels import (
     accepted_ownership,
     publish,
     published_model,
+    stored_downloads,
     visitor_stamps_expire,
     withdraw,
 )
@@ -69,7 +69,9 @@ class LabelPageTests(PersonaTestCase):
             self.acme.registration_number,
             "What it was trained on",
             'role="img"',
-            '<title id="composition-bar-title">',
+            f'<title id="label-bar-{self.number}-v1">',
+            f'<title id="facts-bar-{self.number}-v1">',
+            "Training data facts",
             "Share of the training data by kind of source",
             "Crawled from the web",
             "1 confidential source (25% of the training data) is counted",
@@ -83,7 +85,8 @@ class LabelPageTests(PersonaTestCase):
             "State-owned",
             "Supply chain",
             "Red-teaming",
-            "Public alerts",
+            "Alerts",
+            "not findings of the regulator",
             "Version history",
             reverse("labels:model-version-json", args=[self.number, 1]),
             reverse("labels:model-badge", args=[self.number]),
@@ -91,17 +94,21 @@ class LabelPageTests(PersonaTestCase):
             with self.subTest(text=text):
                 self.assertContains(response, text)
         self.assertNotContains(response, "Newswire archive")
-        self.assertNotContains(response, "PDF")
+        self.assertNotContains(response, ".pdf")
+        self.assertContains(response, "The PDF of this label is being made")
 
     def test_public_alerts_are_tagged_by_severity(self):
         response = self.client.get(label_url(self.declaration))
         self.assertContains(response, "Crawled without respecting opt-outs")
         self.assertContains(response, "govuk-tag--red")
 
-    def test_the_pdf_link_appears_once_a_pdf_exists(self):
-        with mock.patch.object(label_views, "label_pdf_url", return_value="/files/label.pdf"):
-            response = self.client.get(label_url(self.declaration))
-        self.assertContains(response, 'href="/files/label.pdf"')
+    def test_the_pdf_link_appears_once_a_pdf_exists_with_its_size_and_hash(self):
+        label_pdf, _ = stored_downloads(self.declaration)
+        response = self.client.get(label_url(self.declaration))
+        pdf = reverse("labels:model-version-pdf", args=[self.number, 1])
+        self.assertContains(response, f'href="{pdf}" download>Download this label')
+        self.assertContains(response, "(PDF, 16 bytes)")
+        self.assertContains(response, label_pdf.sha256)
 
     def test_the_page_offers_the_badge_to_embed(self):
         response = self.client.get(label_url(self.declaration))
@@ -128,9 +135,9 @@ class LabelPageTests(PersonaTestCase):
         response = self.client.get(reverse("labels:model-badge", args=[self.number]))
         self.assertEqual(response["Content-Type"], "image/svg+xml")
         body = response.content.decode()
-        self.assertIn(f"registered {self.number} v1", body)
+        self.assertIn(f"{self.number} · label v1 · ", body)
         self.assertIn(f'href="http://testserver/register/models/{self.number}/"', body)
-        self.assertIn("<title>AI provenance: registered", body)
+        self.assertIn("<title>UK AI register: Acme Chat", body)
 
 
 def amend(case, declaration):
@@ -350,12 +357,18 @@ class RegisterSearchTests(PersonaTestCase):
         # Beta's crawl ignored robots.txt; Acme is foreign-controlled with a state investor.
         self.assertEqual(self.search(alert="crawl_without_opt_out", q="Beta"), ["Beta Vision"])
 
-    def test_an_invalid_search_shows_everything_and_an_error(self):
+    def test_an_invalid_search_names_each_problem_and_applies_the_rest(self):
         response = self.client.get(
-            reverse("labels:register"), {"q": "x" * 201, "modality": "smell"}
+            reverse("labels:register"),
+            {"q": "x" * 201, "modality": ["smell", "image"]},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Enter 200 characters or fewer")
+        self.assertContains(response, "There is a problem")
+        self.assertContains(response, "Search must be 200 characters or fewer (it has 201)")
+        self.assertContains(
+            response, "&#x27;smell&#x27; is not an option of &#x27;Takes in or puts out&#x27;"
+        )
+        self.assertEqual([m["name"] for m in response.context["models"]], ["Beta Vision"])
 
     def test_results_are_paginated(self):
         with mock.patch.object(register_views, "RESULTS_PER_PAGE", 1):
@@ -378,7 +391,9 @@ class QueryBoundTests(PersonaTestCase):
     #  5-6. the accepted ownership statement and its investors
     #  7-8. the supply chain and the red-team attestations
     #  9. the published versions
-    LABEL_PAGE_QUERIES = 9
+    #  10. the model's lineage, both ways
+    #  11. the hash of the accepted snapshot
+    LABEL_PAGE_QUERIES = 11
     # The register's search page, whatever the number of models:
     #  1. the count of matching models (the paginator)
     #  2. the page of models with their providers

@@ -1,7 +1,9 @@
-"""HTML to PDF: static files only, nothing from the network or elsewhere on disk, our metadata."""
+"""HTML to PDF: static files only, nothing from the network or elsewhere on disk, our metadata,
+tagged for accessibility (PDF/UA-1), its pages counted."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -27,10 +29,17 @@ def pdf_text(data: bytes) -> str:
     return result.stdout.decode()
 
 
-def pdf_info(data: bytes) -> str:
-    command = [PDFINFO, "-"]
+def pdf_info(data: bytes, *options: str) -> str:
+    """What poppler's pdfinfo says of a PDF: by default its information dictionary and page count;
+    `-meta` its XMP metadata, `-struct` its structure tree."""
+    command = [PDFINFO, *options, "-"]
     result = subprocess.run(command, input=data, capture_output=True, check=True)  # noqa: S603
     return result.stdout.decode()
+
+
+def pdf_pages(data: bytes) -> int:
+    """The number of pages as pdfinfo reads it."""
+    return int(re.search(r"^Pages:\s+(\d+)$", pdf_info(data), re.M).group(1))
 
 
 class StaticFolderTestCase(SimpleTestCase):
@@ -90,7 +99,7 @@ class RenderTests(StaticFolderTestCase):
     def setUpClass(cls):
         super().setUpClass()
         html = """<!doctype html>
-<html><head>
+<html lang="fr"><head>
 <title>Regulator-only title</title>
 <meta name="author" content="Regulator-only author">
 <meta name="description" content="Regulator-only description">
@@ -111,7 +120,11 @@ class RenderTests(StaticFolderTestCase):
             mock.patch.object(pdf.logger, "warning") as warning,
             mock.patch.object(socket.socket, "connect") as connect,
         ):
-            cls.pdf = pdf.html_to_pdf(html, base_url=cls.static.as_uri() + "/", title="Acme Chat")
+            cls.rendered = pdf.html_to_pdf(
+                html, base_url=cls.static.as_uri() + "/", title="Acme Chat"
+            )
+        cls.pdf = cls.rendered.content
+        cls.objects = pdf.pdf_objects(cls.pdf)
         cls.refused = [call.args[1] for call in warning.call_args_list]
         cls.connections = connect.call_count
         cls.text = pdf_text(cls.pdf)
@@ -147,3 +160,55 @@ class RenderTests(StaticFolderTestCase):
         self.assertRegex(info, r"Author:\s+AI Training Data Provenance Register\n")
         self.assertNotIn("egulator-only", info)
         self.assertNotIn(b"egulator-only", self.pdf)
+
+    def test_the_language_is_ours_not_the_html_s(self):
+        self.assertIn(b"/Lang (en-GB)", self.objects)
+        self.assertNotIn(b"/Lang (fr)", self.objects)
+
+    def test_nothing_from_the_html_s_head_is_in_the_xmp_metadata_or_any_object(self):
+        self.assertNotIn("egulator-only", pdf_info(self.pdf, "-meta"))
+        self.assertNotIn(b"egulator-only", self.objects)
+
+    # Read as assistive technology reads it: tagged as PDF/UA-1 (ISO 14289-1) asks.
+
+    def test_it_is_tagged_with_a_structure_tree(self):
+        self.assertRegex(pdf_info(self.pdf), r"Tagged:\s+yes\n")
+        self.assertIn(b"/Type /StructTreeRoot", self.objects)
+        self.assertRegex(self.objects, rb"/MarkInfo\s*<<\s*/Marked true\s*>>")
+        structure = pdf_info(self.pdf, "-struct-text")
+        self.assertTrue(structure.startswith("Document\n"), structure)
+        self.assertIn('"A label for Acme Chat"', structure)
+
+    def test_it_identifies_itself_as_pdf_ua_1_with_our_title_and_author(self):
+        xmp = pdf_info(self.pdf, "-meta")
+        self.assertIn('pdfuaid:part="1"', xmp)
+        self.assertIn('<rdf:li xml:lang="x-default">Acme Chat</rdf:li>', xmp)
+        self.assertIn("<rdf:li>AI Training Data Provenance Register</rdf:li>", xmp)
+        self.assertRegex(pdf_info(self.pdf), r"PDF version:\s+1\.7\n")
+
+    def test_a_reader_shows_the_title_not_the_file_name(self):
+        self.assertRegex(self.objects, rb"/DisplayDocTitle true")
+
+
+class PageCountTests(StaticFolderTestCase):
+    def test_the_pages_are_counted_as_rendered_and_read_back_alike(self):
+        for pages in (1, 3):
+            with self.subTest(pages=pages):
+                html = "".join(
+                    f'<p style="break-before: page">Page {n}</p>' for n in range(1, pages + 1)
+                )
+                rendered = pdf.html_to_pdf(html, title="Pages")
+                self.assertEqual(rendered.pages, pages)
+                self.assertEqual(pdf_pages(rendered.content), pages)
+                self.assertEqual(pdf.pdf_page_count(rendered.content), pages)
+
+    def test_what_is_not_a_pdf_we_wrote_has_no_count_rather_than_a_guess(self):
+        rendered = pdf.html_to_pdf("<p>One page</p>", title="One")
+        for name, content in {
+            "not a PDF": b"<html>not a PDF</html>",
+            "a PDF header only": b"%PDF-1.7 label",
+            "a file cut short": rendered.content[:200],
+            "empty": b"",
+        }.items():
+            with self.subTest(name):
+                self.assertIsNone(pdf.pdf_page_count(content))

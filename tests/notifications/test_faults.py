@@ -28,6 +28,7 @@ from registry.labels import services as label_services
 from registry.labels.models import LabelPdf
 from registry.labels.services import PDF_SWEEP_GRACE, label_pdfs_reconcile
 from registry.labels.tasks import render_label_pdf
+from registry.lib.pdf import RenderedPdf
 from registry.notifications.models import Delivery, Kind, Notification
 from registry.notifications.services import (
     MAX_ATTEMPTS,
@@ -64,7 +65,9 @@ class FaultTestCase(PersonaTestCase):
     def setUp(self):
         # Rendering is tested in tests/labels; here a PDF's bytes are a stand-in, made at once.
         self.render = self.enterContext(
-            mock.patch.object(label_services, "html_to_pdf", return_value=PDF)
+            mock.patch.object(
+                label_services, "html_to_pdf", return_value=RenderedPdf(content=PDF, pages=1)
+            )
         )
 
     def under_review(self) -> ProvenanceDeclaration:

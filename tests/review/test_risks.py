@@ -356,7 +356,7 @@ class OwnershipRuleTests(SimpleTestCase):
         self.assertEqual(
             flag(flags, "foreign_state_control").message,
             "State-affiliated foreign investors with control or influence: Eastern Capital Co "
-            "(CN, state-owned: more than 25% of the shares, significant influence)",
+            "(China, state-owned: more than 25% of the shares, significant influence)",
         )
         self.assertEqual(
             flag(flags, "foreign_control").message,
@@ -585,7 +585,7 @@ class NamingTests(SimpleTestCase):
         flags = declaration_flags(declaration(supply_chain=parties), TODAY)
         self.assertEqual(
             flag(flags, "api_aggregator").message,
-            "API aggregators in the supply chain: Model Mart Inc (US) and Relay Ltd "
+            "API aggregators in the supply chain: Model Mart Inc (United States) and Relay Ltd "
             "(country not given)",
         )
 

@@ -24,6 +24,8 @@ from registry.api.views import IdCursorPagination, PublicApiView
 from registry.declarations import choices
 from registry.filings.states import Status
 from registry.labels import selectors
+from registry.labels.selectors.register import provider_list_entry, registered_providers
+from registry.labels.selectors.search import search_models, search_providers
 from registry.providers.models import (
     ControlVerdict,
     InvestorKind,
@@ -117,7 +119,7 @@ class ProviderQuery(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=200,
-        help_text="Part of the legal or trading name, the PRV- number, or the company number",
+        help_text="Words of the legal or trading name or the PRV- number, or the company number",
     )
 
 
@@ -140,34 +142,49 @@ class PublicModelListApi(PublicApiView):
     )
     def get(self, request):
         filters = query(ModelQuery, request)
-        models = selectors.public_models(
-            q=filters.get("q", ""),
+        # The register page's search (words in any order, accents folded), by id for the cursor.
+        models = search_models(
+            q=filters.get("q", "").strip(),
             modalities=filters.get("modality", []),
             categories=filters.get("category", []),
             provider=filters.get("provider", ""),
             control=filters.get("control", []),
             alerts=filters.get("alert", []),
-        )
+        ).order_by("id")
         paginator = IdCursorPagination()
         page = paginator.paginate_queryset(models, request, view=self)
         rows = [selectors.public_model_entry(model) for model in page or []]
         return paginator.get_paginated_response(PublicModelBrief(rows, many=True).data)
 
 
+class PublicProviderEntry(PublicProviderBrief):
+    company_number = serializers.CharField()
+    models_on_register = serializers.IntegerField(
+        help_text="Its models on the register, withdrawn ones included"
+    )
+    ownership_accepted = serializers.BooleanField()
+    status = serializers.CharField(help_text="Where it stands on the register, in words")
+    control_verdict = serializers.ChoiceField(ControlVerdict.choices)
+
+
 class PublicProviderListApi(PublicApiView):
     @extend_schema(
         operation_id="public_providers_list",
         summary="Search the register's providers",
-        description="Providers with a registered model or an accepted ownership statement.",
+        description=(
+            "Every registered provider, as Companies House lists every company, with where it "
+            "stands: whether anything of it has been accepted yet."
+        ),
         parameters=[ProviderQuery],
-        responses={200: PublicProviderBrief(many=True)},
+        responses={200: PublicProviderEntry(many=True)},
     )
     def get(self, request):
-        providers = selectors.public_providers(**query(ProviderQuery, request))
+        q = query(ProviderQuery, request).get("q", "").strip()
+        providers = search_providers(q).order_by("id")
         paginator = IdCursorPagination()
         page = paginator.paginate_queryset(providers, request, view=self)
-        rows = [selectors.provider_data(provider) for provider in page or []]
-        return paginator.get_paginated_response(PublicProviderBrief(rows, many=True).data)
+        rows = [provider_list_entry(provider) for provider in page or []]
+        return paginator.get_paginated_response(PublicProviderEntry(rows, many=True).data)
 
 
 # --- Ownership, in bands
@@ -249,6 +266,7 @@ class PublicProviderOutput(PublicProviderBrief):
     contact_email = serializers.CharField()
     uk_representative = serializers.CharField()
     registered_on = serializers.DateField()
+    status = serializers.CharField(help_text="Where it stands on the register, in words")
     control = Control()
     ownership = OwnershipSummary(allow_null=True, help_text="null until a statement is accepted")
     models = PublicModelEntry(many=True)
@@ -270,11 +288,14 @@ class PublicProviderApi(PublicApiView):
         responses={200: PublicProviderOutput, 404: NOT_FOUND},
     )
     def get(self, request, registration_number: str):
-        provider = selectors.public_providers().filter(registration_number=registration_number)
+        provider = registered_providers().filter(registration_number=registration_number)
         found = provider.first()
         if found is None:
             raise Http404
-        return Response(PublicProviderOutput(selectors.public_provider_data(found)).data)
+        record = selectors.public_provider_data(found) | {
+            "status": provider_list_entry(found)["status"]
+        }
+        return Response(PublicProviderOutput(record).data)
 
 
 # --- The label
@@ -488,6 +509,115 @@ class PublicAlert(serializers.Serializer):
     explanation = serializers.CharField(help_text="What raised it, in a sentence")
 
 
+class LineageBase(serializers.Serializer):
+    """A model this one was built on."""
+
+    relation = serializers.ChoiceField(choices.Relation.choices)
+    kind = serializers.ChoiceField(
+        ["registered", "external", "unregistered"],
+        help_text=(
+            "registered: on the register, with its number; external: named as the provider "
+            "named it; unregistered: a model of the same provider not on the register, unnamed"
+        ),
+    )
+    registration_number = serializers.CharField(allow_null=True, help_text="MOD- number")
+    name = serializers.CharField()
+    version = serializers.CharField()
+    provider = serializers.CharField()
+
+
+class LineageDerived(serializers.Serializer):
+    """A registered model built on this one."""
+
+    relation = serializers.ChoiceField(choices.Relation.choices)
+    registration_number = serializers.CharField(help_text="MOD- number")
+    name = serializers.CharField()
+    version = serializers.CharField()
+    provider = serializers.CharField()
+
+
+class Lineage(serializers.Serializer):
+    built_on = LineageBase(many=True)
+    built_into = LineageDerived(many=True)
+
+
+def shares_serializer(name: str, values: list[str], doc: str) -> type[serializers.Serializer]:
+    fields: dict[str, Any] = {value: Percent() for value in values}
+    return type(name, (serializers.Serializer,), {**fields, "__doc__": doc})
+
+
+PersonalDataShares = shares_serializer(
+    "PersonalDataShares",
+    choices.YesNoUnknown.values,
+    "Shares of the mix from sources that hold personal data, don't, or don't know.",
+)
+CopyrightShares = shares_serializer(
+    "CopyrightShares",
+    ["copyrighted", "public_domain", "own", "unknown"],
+    "Shares of the mix by copyright status; 'copyrighted' includes 'mixed'.",
+)
+LicenceUseShares = shares_serializer(
+    "LicenceUseShares", choices.LicenceUse.values, "Shares of the mix by what licences allow."
+)
+TermsShares = shares_serializer(
+    "TermsShares",
+    ["permit", "forbid", "unknown"],
+    "Shares of the mix whose generators' terms permit, forbid or may forbid training.",
+)
+OPT_OUT = serializers.ChoiceField(
+    ["yes", "partly", "no"],
+    allow_null=True,
+    help_text="Respected by every crawl, by some, or by none; null when there is no crawl",
+)
+
+
+class WebCrawlFact(serializers.Serializer):
+    share_percent = Percent()
+    robots_txt = OPT_OUT
+    tdm_opt_out = OPT_OUT
+
+
+class SyntheticFact(serializers.Serializer):
+    share_percent = Percent()
+    terms = TermsShares()
+    generators = LabelGeneratorModel(many=True, help_text="Of sources that are not confidential")
+    unnamed_generators = serializers.BooleanField(
+        help_text="Confidential synthetic sources have generators, counted but not named"
+    )
+
+
+class LanguagesFact(serializers.Serializer):
+    top = LabelLanguage(many=True, help_text="The largest shares first")
+    more = serializers.IntegerField(help_text="How many more languages the label lists")
+
+
+class RoleCountries(serializers.Serializer):
+    role = serializers.ChoiceField(choices.PartyRole.choices)
+    countries = serializers.ListField(child=serializers.CharField())
+
+
+class RedTeamFact(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices.RedTeamOutcome.choices, allow_blank=True)
+    performed_on = serializers.DateField(allow_null=True)
+    assessor_independent = serializers.BooleanField(allow_null=True)
+    next_due = serializers.DateField(allow_null=True)
+
+
+class Facts(serializers.Serializer):
+    """The facts panel's figures: shares of the training mix (confidential sources counted) or
+    verdicts, never counts of rows."""
+
+    unstated = Percent(help_text="What the sources' shares leave of 100%")
+    languages = LanguagesFact()
+    personal_data = PersonalDataShares()
+    copyright = CopyrightShares()
+    licence_use = LicenceUseShares()
+    web_crawl = WebCrawlFact()
+    synthetic = SyntheticFact()
+    supply_chain = RoleCountries(many=True)
+    red_teaming = RedTeamFact(allow_null=True, help_text="The latest attestation; null if none")
+
+
 class PublicLabel(serializers.Serializer):
     """A model's nutritional label: one published version of its provenance declaration."""
 
@@ -498,8 +628,12 @@ class PublicLabel(serializers.Serializer):
     status = serializers.ChoiceField(Status.choices)
     submitted_on = serializers.DateField(allow_null=True)
     accepted_on = serializers.DateField(allow_null=True)
+    redeclaration_due = serializers.DateField(
+        allow_null=True, help_text="When the provider must declare the model again"
+    )
     withdrawn = serializers.BooleanField()
     withdrawal = Withdrawal(allow_null=True, help_text="Why and when, if withdrawn")
+    lineage = Lineage()
     training_data = TrainingData()
     composition = CompositionRow(many=True, help_text="By source category, largest share first")
     personal_data = PersonalDataSummary(help_text="Sources counted by their personal data answer")
@@ -515,6 +649,10 @@ class PublicLabel(serializers.Serializer):
     red_teaming = RedTeamingSummary()
     versions = VersionEntry(many=True, help_text="Every published version, newest first")
     public_alerts = PublicAlert(many=True)
+    facts = Facts()
+    snapshot_sha256 = serializers.CharField(
+        allow_null=True, help_text="SHA-256 of the filing as submitted and accepted"
+    )
 
 
 class TombstoneModel(serializers.Serializer):

@@ -16,6 +16,7 @@ from registry.labels.selectors.label import (
     label_declaration,
     label_rows,
     labels_data,
+    latest_labels,
     model_label,
     model_labels,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "label_rows",
     "label_stamp",
     "labels_data",
+    "latest_labels",
     "local_date",
     "model_entry",
     "model_label",

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Q,
 )
@@ -28,7 +30,10 @@ from registry.declarations.models import (
     SupplyChainParty,
 )
 from registry.declarations.selectors import LATEST_ATTESTATION_FIRST
+from registry.filings.models import FilingKind, FilingSnapshot
 from registry.filings.states import Status
+from registry.labels.selectors import facts
+from registry.labels.selectors.lineage import lineages
 from registry.labels.selectors.ownership import (
     Ownership,
     accepted_ownerships,
@@ -42,8 +47,10 @@ from registry.labels.selectors.register import (
     VERSION_FIELDS,
     provider_data,
     published_declarations,
+    registered_models,
 )
 from registry.review import risks
+from registry.review.clock import months_before
 
 # A source's public answers, as the label lists them (never its exact sizes).
 PUBLIC_SOURCE_FIELDS = [
@@ -117,6 +124,18 @@ def label_declaration(registration_number: str, version: int | None = None):
     return declarations.first()
 
 
+def latest_labels(numbers: Iterable[str]) -> list[ProvenanceDeclaration]:
+    """The latest published declaration of each registered model of these numbers, with its
+    model and provider, in one query (none for no numbers)."""
+    models = registered_models().filter(registration_number__in=list(numbers))
+    latest = models.values("label_declaration_id")  # type: ignore[misc]  # an annotation
+    return list(
+        ProvenanceDeclaration.objects.filter(pk__in=latest)
+        .select_related("model__provider", "label_pdf")
+        .order_by("model__registration_number")
+    )
+
+
 def model_label(declaration: ProvenanceDeclaration) -> dict[str, Any]:
     """What a model's own address shows: the label of its latest published version, or a
     tombstone if that version was withdrawn (nothing published disappears)."""
@@ -165,15 +184,18 @@ class LabelRows:
     attestations: dict[int, list[dict[str, Any]]]
     versions: dict[int, list[dict[str, Any]]]
     ownership: dict[int, Ownership]
+    lineage: dict[int, dict[str, list[dict[str, Any]]]]
+    snapshots: dict[int, str]
 
 
 def label_rows(labelled: list[ProvenanceDeclaration], model_ids: set[int]) -> LabelRows:
     """Read what the labels of `labelled` and the version lists of `model_ids` show.
 
-    Seven queries at most, none of them per declaration: the public sources, the confidential
+    Nine queries at most, none of them per declaration: the public sources, the confidential
     ones (counted only), the supply chains, the attestations, the published versions, the
-    accepted ownership statements and their investors. Django runs no query for `__in` an empty
-    list, so a chunk of tombstones reads only the versions.
+    accepted ownership statements and their investors, the models' lineage and the accepted
+    snapshots' hashes. Django runs no query for `__in` an empty list, so a chunk of tombstones
+    reads only the versions.
     """
     ids = [declaration.pk for declaration in labelled]
     sources = DataSource.objects.filter(declaration_id__in=ids).order_by("id")
@@ -195,7 +217,17 @@ def label_rows(labelled: list[ProvenanceDeclaration], model_ids: set[int]) -> La
         ),
         versions=grouped(versions.values(*VERSION_FIELDS, "model_id"), "model_id"),
         ownership=accepted_ownerships({d.model.provider_id for d in labelled}),
+        lineage=lineages({d.model_id for d in labelled}) if labelled else {},
+        snapshots=snapshot_hashes(ids),
     )
+
+
+def snapshot_hashes(declaration_ids: list[int]) -> dict[int, str]:
+    """The SHA-256 of each declaration's last submission: the snapshot the regulator accepted."""
+    snapshots = FilingSnapshot.objects.filter(
+        filing_kind=FilingKind.DECLARATION, filing_id__in=declaration_ids
+    ).order_by("filing_id", "submission")
+    return {row["filing_id"]: row["sha256"] for row in snapshots.values("filing_id", "sha256")}
 
 
 def grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
@@ -237,6 +269,8 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
     flags = risks.declaration_flags(
         declaration_risk_data(rows, declaration.pk), timezone.localdate()
     )
+    training = training_data(declaration)
+    accepted_on = local_date(declaration.decided_at)
     return {
         "kind": "label",
         "model": {field: getattr(model, field) for field in MODEL_FIELDS},
@@ -244,10 +278,12 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
         "version": declaration.version,
         "status": declaration.status,
         "submitted_on": local_date(declaration.submitted_at),
-        "accepted_on": local_date(declaration.decided_at),
+        "accepted_on": accepted_on,
+        "redeclaration_due": redeclaration_due(accepted_on),
         "withdrawn": declaration.status == Status.WITHDRAWN,
         "withdrawal": withdrawal(declaration),
-        "training_data": training_data(declaration),
+        "lineage": rows.lineage[model.pk],
+        "training_data": training,
         "composition": composition(public, confidential),
         "personal_data": {
             **answer_counts(source["personal_data"] for source in counted),
@@ -270,7 +306,26 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
         "red_teaming": red_team,
         "versions": versions(rows.versions[model.pk]),
         "public_alerts": [alert(flag) for flag in risks.public_alerts([*flags, *control.flags])],
+        "facts": {
+            "unstated": facts.unstated(counted),
+            "languages": facts.top_languages(training["languages"]),
+            "personal_data": facts.personal_data(counted),
+            "copyright": facts.copyright_status(counted),
+            "licence_use": facts.licence_use(counted),
+            "web_crawl": facts.web_crawl(counted),
+            "synthetic": facts.synthetic(public, confidential),
+            "supply_chain": facts.supply_chain(chain["parties"]),
+            "red_teaming": facts.red_teaming(red_team["latest"]),
+        },
+        "snapshot_sha256": rows.snapshots.get(declaration.pk),
     }
+
+
+def redeclaration_due(accepted_on: date | None) -> date | None:
+    """When the provider must declare the model again: REDECLARATION_MONTHS after acceptance."""
+    if accepted_on is None:
+        return None
+    return months_before(accepted_on, -settings.REDECLARATION_MONTHS)
 
 
 def declaration_risk_data(rows: LabelRows, declaration_id: int) -> dict[str, Any]:

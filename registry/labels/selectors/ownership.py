@@ -52,9 +52,10 @@ RISK_LINK_FIELDS = [*INVESTOR_FIELDS, "share_percent", "votes_percent"]
 def control_verdict(provider_ref: str) -> Coalesce:
     """The outer row's provider's control verdict, for filters: the one fixed on its accepted
     ownership statement when it was accepted (`labels.services`), `not_declared` if none."""
+    # No ordering: the model's default (by the provider's name) would join the providers again.
     accepted = OwnershipStatement.objects.filter(
         provider_id=OuterRef(provider_ref), status=Status.ACCEPTED
-    )
+    ).order_by()
     return Coalesce(
         Subquery(accepted.values("control_verdict")[:1]),
         Value(risks.Verdict.NOT_DECLARED.value),

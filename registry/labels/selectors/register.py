@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -16,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registry.declarations.models import (
@@ -202,6 +204,53 @@ def public_providers(*, q: str = "") -> QuerySet[Provider]:
             | Q(company_number__iexact=q)
         )
     return providers.order_by("id")
+
+
+def registered_providers() -> QuerySet[Provider]:
+    """Every registered provider, as Companies House lists every company: each has its PRV-
+    number from registration, whether or not anything of it has been accepted yet.
+
+    Each comes with `models_on_register` (its models on the register, withdrawn ones included:
+    their tombstones stay), `ownership_accepted` and `control_verdict`, read in the same query.
+    """
+    on_register = (
+        registered_models()
+        .filter(provider=OuterRef("pk"))
+        .order_by()
+        .values("provider")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    statements = OwnershipStatement.objects.filter(provider=OuterRef("pk"), status=Status.ACCEPTED)
+    return Provider.objects.annotate(
+        models_on_register=Coalesce(Subquery(on_register), 0),
+        ownership_accepted=Exists(statements),
+        control_verdict=control_verdict("pk"),
+    )
+
+
+def provider_list_entry(provider: Provider) -> dict[str, Any]:
+    """A provider of `registered_providers` in a list: who it is, and where it stands."""
+    models: int = provider.models_on_register  # type: ignore[attr-defined]
+    ownership_accepted: bool = provider.ownership_accepted  # type: ignore[attr-defined]
+    return {
+        **provider_data(provider),
+        "company_number": provider.company_number,
+        "models_on_register": models,
+        "ownership_accepted": ownership_accepted,
+        "nothing_accepted": not (models or ownership_accepted),
+        "status": provider_status(models, ownership_accepted),
+        "control_verdict": provider.control_verdict,  # type: ignore[attr-defined]
+    }
+
+
+def provider_status(models: int, ownership_accepted: bool) -> str:
+    """Where a provider stands on the register, in words, as Companies House gives a status."""
+    if models:
+        return f"{models} model{'s' if models > 1 else ''} on the register"
+    if ownership_accepted:
+        return "Ownership accepted, no model on the register yet"
+    return "Nothing accepted yet"
 
 
 # --- The provider's public record

@@ -22,9 +22,10 @@ from rest_framework.renderers import JSONRenderer
 
 from registry.api.v1.public import label_response
 from registry.declarations.models import ProvenanceDeclaration
-from registry.filings.states import PUBLISHED, Status
+from registry.filings.states import PUBLISHED
 from registry.labels import selectors, svg
 from registry.labels.models import LabelPdf
+from registry.labels.views.not_found import not_on_register
 
 # --- Caching: ETag and Last-Modified from one query (see selectors.label_stamp)
 
@@ -114,6 +115,7 @@ def label_links(request: HttpRequest, declaration: ProvenanceDeclaration) -> dic
         "provider": reverse(
             "labels:provider", args=[declaration.model.provider.registration_number]
         ),
+        "compare": f"{reverse('labels:compare')}?models={number}",
     }
 
 
@@ -123,6 +125,7 @@ def render_label(request: HttpRequest, declaration: ProvenanceDeclaration, data:
         "label": data,
         "links": label_links(request, declaration),
         "pdf_url": label_pdf_url(declaration),
+        "pdf": getattr(declaration, "label_pdf", None),
         "is_latest": data["versions"][0]["version"] == declaration.version,
     }
     return render(request, template, context)
@@ -160,7 +163,9 @@ def model_page(request: HttpRequest, registration_number: str) -> HttpResponse:
     """The label of the model's latest published version, or its tombstone if withdrawn."""
 
     def render_page() -> HttpResponse:
-        declaration = published(registration_number)
+        declaration = selectors.label_declaration(registration_number)
+        if declaration is None:
+            return not_on_register(request, "model", registration_number)
         return render_label(request, declaration, selectors.model_label(declaration))
 
     return for_visitors(request, registration_number, None, render_page)
@@ -172,7 +177,9 @@ def model_version_page(request: HttpRequest, registration_number: str, version: 
     """One published version's label; superseded and withdrawn versions stay readable."""
 
     def render_page() -> HttpResponse:
-        declaration = published(registration_number, version)
+        declaration = selectors.label_declaration(registration_number, version)
+        if declaration is None:  # an unknown model, or a version it doesn't have
+            return not_on_register(request, "model", registration_number)
         return render_label(request, declaration, selectors.label_data(declaration))
 
     return for_visitors(request, registration_number, version, render_page)
@@ -201,22 +208,37 @@ def model_version_json(request: HttpRequest, registration_number: str, version: 
 @require_safe
 @label_data_condition
 def model_badge(request: HttpRequest, registration_number: str) -> HttpResponse:
-    """An SVG badge for the model's own site, linking to its label."""
-    declaration = published(registration_number)
-    withdrawn = declaration.status == Status.WITHDRAWN
-    status = (
-        "withdrawn" if withdrawn else f"registered {registration_number} v{declaration.version}"
-    )
-    context = {
-        **svg.badge_geometry("AI provenance", status),
-        "withdrawn": withdrawn,
-        "href": request.build_absolute_uri(reverse("labels:model", args=[registration_number])),
-        "title": f"AI provenance: {status}: {declaration.model.name}",
-    }
-    body = render_to_string("labels/badge.svg", context)
+    """An SVG badge for the model's own site: facts from its current label, linking to it.
+
+    Shown on other sites, it is fetched far more often than the label changes, so it is drawn
+    once per state of the label (its ETag, which counts every version, the ownership and the
+    date the alerts depend on) and per address it links to; one label read draws it.
+    """
+    found = stamp(request, registration_number)  # read already, for the ETag
+    if found is None:
+        raise Http404("Not on the register")
+    href = request.build_absolute_uri(reverse("labels:model", args=[registration_number]))
+    key = f"label-badge:{href}:{found['etag']}"
+    body = cache.get(key)
+    if body is None:
+        body = badge_svg(published(registration_number), href)
+        cache.set(key, body, LABEL_PAGE_SECONDS)
     response = HttpResponse(body, content_type="image/svg+xml")
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def badge_svg(declaration: ProvenanceDeclaration, href: str) -> str:
+    """Draw the badge of the model's current label: its number, label version and public alerts
+    by severity, or that it was withdrawn; never a word that could read as an endorsement."""
+    label = selectors.model_label(declaration)
+    context = {
+        **svg.badge_geometry(svg.BADGE_NAME, svg.badge_facts(label)),
+        "withdrawn": label["kind"] == "tombstone",
+        "href": href,
+        "title": svg.badge_title(label),
+    }
+    return render_to_string("labels/badge.svg", context)
 
 
 # --- The label as a PDF, rendered once per accepted version (labels.services)
