@@ -182,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# How long the link that confirms a new account's email address works.
+EMAIL_VERIFICATION_VALID_HOURS = env.int("EMAIL_VERIFICATION_VALID_HOURS", default=48)
 
 # Failed sign-ins: 5 tries for one email from one address, then a 15-minute pause.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -49,6 +49,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     full_name = factory.Sequence(lambda n: f"Person {n}")
+    # Confirmed, as most people who file are; a test of confirming passes email_verified_at=None.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -17,7 +17,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts.models import ApiKey, Invitation, User
 from registry.accounts.roles import MemberRole
-from registry.accounts.services import api_key_create, invitation_create
+from registry.accounts.services import (
+    api_key_create,
+    email_verification_send,
+    invitation_create,
+)
 from registry.api.models import IdempotentRequest
 from registry.audit.admin_mixins import AuditedAdminMixin
 from registry.audit.models import AuditEvent
@@ -111,6 +115,9 @@ class AdminTestCase(PersonaTestCase):
             email="newcomer@acme.example",
             role=MemberRole.VIEWER,
         )
+        cls.email_verification = email_verification_send(
+            user=cls.nadia, action="account.email_verification_sent"
+        )
         cls.idempotent = IdempotentRequest.objects.create(
             api_key=cls.api_key,
             key="create-draft-1",
@@ -147,9 +154,14 @@ class AdminTestCase(PersonaTestCase):
 
     @classmethod
     def secrets(cls) -> list[str]:
-        """What no admin page may show: the API key, its hash, the invitation's token hash."""
+        """What no admin page may show: the API key, its hash, the links' token hashes."""
         invitation = Invitation.objects.get(pk=cls.invitation.pk)
-        return [cls.raw_key, cls.api_key.key_hash, invitation.token_hash]
+        return [
+            cls.raw_key,
+            cls.api_key.key_hash,
+            invitation.token_hash,
+            cls.email_verification.token_hash,
+        ]
 
     def first_row(self, model: type[Model]) -> Model | None:
         return model._default_manager.order_by("pk").first()

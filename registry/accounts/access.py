@@ -9,7 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.accounts.models import ApiKey, Invitation, Membership, User, normalise_email
-from registry.accounts.validation import problems_acting_as_owner
+from registry.accounts.validation import problems_acting_as_owner, problems_signing
+
+
+def may_sign_statements(user: User) -> bool:
+    """Whether the person may sign a statement of truth: their email address must be proven."""
+    return not problems_signing(user)
 
 
 def sign_in_username(request, credentials) -> str:

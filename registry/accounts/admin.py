@@ -6,13 +6,15 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as OtpStaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.accounts.models import ApiKey, Invitation, Membership, User
+from registry.accounts.models import ApiKey, EmailVerification, Invitation, Membership, User
 from registry.accounts.roles import REGULATOR_GROUPS
+from registry.accounts.services import email_changed
 from registry.accounts.validation import problems_becoming_regulator, problems_joining_provider
 from registry.audit.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
@@ -56,11 +58,26 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     add_form = RegisterUserCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        ("email_verified_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
     fieldsets = [
-        (None, {"fields": ["email", "full_name", "password"]}),
+        (
+            None,
+            {
+                "fields": ["email", "email_verified_at", "full_name", "password"],
+                "description": (
+                    "Changing the email address asks the person to confirm the new one: until "
+                    "they do, they cannot sign statements of truth."
+                ),
+            },
+        ),
         (
             "Roles",
             {
@@ -77,6 +94,12 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "email" in form.changed_data:
+                email_changed(actor=request.user, user=obj)
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -135,6 +158,22 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["provider", "invited_by"]
     fields = readonly_fields = INVITATION_FIELDS
+
+
+# Everything but the token's hash.
+EMAIL_VERIFICATION_FIELDS = ("user", "email", "created_at", "expires_at", "used_at")
+
+
+@admin.register(EmailVerification)
+class EmailVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the links people were sent to confirm their address; the hash is never shown."""
+
+    list_display = EMAIL_VERIFICATION_FIELDS
+    list_filter = [("used_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["email", "user__email", "user__full_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    fields = readonly_fields = EMAIL_VERIFICATION_FIELDS
 
 
 # Everything but the key's hash.

@@ -27,6 +27,8 @@ class UserManager(BaseUserManager["User"]):
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.update(is_staff=True, is_superuser=True)
+        # Made by an operator at the command line, for an address the regulator knows.
+        fields.setdefault("email_verified_at", timezone.now())
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -43,6 +45,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         "administrator", default=False, help_text="Can sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        "email address confirmed",
+        null=True,
+        blank=True,
+        help_text=(
+            "When the person proved the address is theirs, by a link we emailed or by accepting an "
+            "invitation sent to it. Empty until then, and again after the address changes."
+        ),
+    )
 
     objects = UserManager()
 
@@ -73,6 +84,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_regulator(self) -> bool:
         return bool(self.regulator_roles)
+
+    @property
+    def email_proven(self) -> bool:
+        """Whether the address is known to be the person's: confirmed, or regulator staff.
+
+        Administrators make regulator staff accounts for addresses they know, so those count as
+        proven without a link.
+        """
+        return self.email_verified_at is not None or self.is_regulator
 
     @property
     def needs_two_factor(self) -> bool:
@@ -168,6 +188,32 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class EmailVerification(models.Model):
+    """A one-time link, emailed to prove that an address belongs to the account's person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_verifications"
+    )
+    # The address the link went to: it proves that address only, not one the account has since.
+    email = models.EmailField(max_length=254)
+    # Only a hash is stored: the token itself exists in the email and nowhere else.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="email_verification_sent")]
+
+    def __str__(self) -> str:
+        return f"Email confirmation link for {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class ApiScope(models.TextChoices):

@@ -18,7 +18,14 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts import validation
-from registry.accounts.models import ApiKey, Invitation, Membership, User, normalise_email
+from registry.accounts.models import (
+    ApiKey,
+    EmailVerification,
+    Invitation,
+    Membership,
+    User,
+    normalise_email,
+)
 from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
 from registry.audit.services import record
 from registry.lib.problems import ProblemsError, raise_if_any
@@ -27,6 +34,10 @@ from registry.notifications.services import Recipient, notification_create
 from registry.providers.models import Provider
 
 BACKUP_CODE_COUNT = 10
+# Links to confirm an address: at most one a minute, and a few a day, so that the button can't
+# be used to flood someone's inbox.
+EMAIL_LINK_INTERVAL = timedelta(minutes=1)
+EMAIL_LINKS_PER_DAY = 5
 
 
 def token_hash(token: str) -> str:
@@ -34,16 +45,151 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def account_create(*, email: str, full_name: str, password: str) -> User:
-    """Create a person's account; they join or register an organisation afterwards."""
+def account_create(
+    *, email: str, full_name: str, password: str, invitation_token: str = ""
+) -> User:
+    """Create a person's account and email them a link to confirm their address.
+
+    A pending invitation to the same address, whose link the person followed here, already
+    proves the address: then the account starts confirmed and no link is sent.
+    """
     raise_if_any(validation.problems_creating_account(email))
-    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    invited = invitation_proves(invitation_token, email)
+    user = User.objects.create_user(
+        email,
+        password,
+        full_name=full_name.strip(),
+        email_verified_at=timezone.now() if invited else None,
+    )
     record(actor=user, action="account.created", target=user, after=account_details(user))
+    if not invited:
+        email_verification_send(user=user, action="account.email_verification_sent")
     return user
 
 
 def account_details(user: User) -> dict:
-    return {"email": user.email, "full_name": user.full_name, "is_active": user.is_active}
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "is_active": user.is_active,
+        "email_verified": user.email_verified_at is not None,
+    }
+
+
+def invitation_proves(token: str, email: str) -> bool:
+    """Whether a pending invitation with this token was sent to this address."""
+    invitation = invitation_find(token) if token else None
+    if invitation is None or validation.problems_with_invitation(invitation):
+        return False
+    return normalise_email(invitation.email) == normalise_email(email)
+
+
+# --- Confirming email addresses
+
+
+def email_verification_send(*, user: User, action: str) -> EmailVerification:
+    """Email the person a new one-time link to confirm their address, and record it as `action`."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    verification = EmailVerification.objects.create(
+        user=user,
+        email=user.email,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.EMAIL_VERIFICATION_VALID_HOURS),
+    )
+    record(actor=user, action=action, target=user, after={"email": user.email})
+    # To the address alone, not the account: the inbox would show the link to whoever signs in,
+    # and the link must prove the mailbox, not the password. The outbox erases it once sent.
+    notification_create(
+        kind=Kind.EMAIL_VERIFICATION,
+        cause=f"email_verification:{verification.pk}",
+        recipients=[Recipient(email=verification.email)],
+        context={
+            "verification": verification,
+            "full_name": user.full_name,
+            "url": email_verification_url(token),
+            "hours": settings.EMAIL_VERIFICATION_VALID_HOURS,
+        },
+        secret=True,
+    )
+    return verification
+
+
+def email_verification_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accounts:email-verify", args=[token])
+
+
+def email_verification_find(token: str) -> EmailVerification | None:
+    found = EmailVerification.objects.select_related("user")
+    return found.filter(token_hash=token_hash(token)).first()
+
+
+@transaction.atomic
+def email_verification_resend(*, user: User) -> EmailVerification:
+    """Send the person a new link, unless their address is confirmed or they asked too often."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email_proven:
+        raise ProblemsError([validation.problem("email_already_verified")])
+    now = timezone.now()
+    sent = EmailVerification.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+    if sent.filter(created_at__gt=now - EMAIL_LINK_INTERVAL).exists():
+        raise ProblemsError([validation.problem("email_link_too_soon")])
+    if sent.count() >= EMAIL_LINKS_PER_DAY:
+        raise ProblemsError([validation.problem("email_link_too_many", count=EMAIL_LINKS_PER_DAY)])
+    return email_verification_send(user=user, action="account.email_verification_resent")
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Confirm the address a link was sent to, once, if it is still the account's address."""
+    verification = (
+        EmailVerification.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    )
+    if verification is not None:
+        # Lock the account too, and read it fresh: its address may have changed since.
+        verification.user = User.objects.select_for_update().get(pk=verification.user_id)
+    hours = settings.EMAIL_VERIFICATION_VALID_HOURS
+    raise_if_any(validation.problems_verifying_email(verification, hours))
+    verification = cast(EmailVerification, verification)  # refused above when missing
+    now = timezone.now()
+    verification.used_at = now
+    verification.save(update_fields=["used_at"])
+    return email_mark_verified(user=verification.user, how="link", now=now)
+
+
+def email_mark_verified(*, user: User, how: str, now: datetime | None = None) -> User:
+    """Record that the person proved their address (how: "link" or "invitation")."""
+    user.email_verified_at = now or timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    record(
+        actor=user,
+        action="account.email_verified",
+        target=user,
+        after={"email": user.email, "how": how},
+    )
+    return user
+
+
+@transaction.atomic
+def email_changed(*, actor: User, user: User) -> None:
+    """After someone's address changes, ask them to confirm the new one.
+
+    Regulator staff need no link: administrators set up their accounts and addresses.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"email_verified": user.email_verified_at is not None}
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    record(
+        actor=actor,
+        action="account.email_verification_reset",
+        target=user,
+        before=before,
+        after={"email": user.email, "email_verified": False},
+    )
+    if not user.is_regulator:
+        email_verification_send(user=user, action="account.email_verification_sent")
 
 
 @transaction.atomic
@@ -60,7 +206,10 @@ def regulator_create(*, email: str, full_name: str, role: str, password: str | N
     if role not in REGULATOR_GROUPS:
         raise ValueError(f"role must be one of {REGULATOR_GROUPS}")
     raise_if_any(validation.problems_creating_account(email))
-    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    # The administrator knows the address: regulator staff need no link to confirm it.
+    user = User.objects.create_user(
+        email, password, full_name=full_name.strip(), email_verified_at=timezone.now()
+    )
     user.groups.add(Group.objects.get(name=role))
     record(actor=None, action="regulator.created", target=user, after={"role": role})
     return user
@@ -126,6 +275,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record(actor=user, action="invitation.accepted", target=invitation)
+    if user.email_verified_at is None:
+        # The invitation's link reached this address, which is the account's: that proves it.
+        email_mark_verified(user=user, how="invitation", now=invitation.accepted_at)
     record(
         actor=user,
         action="membership.created",

@@ -28,6 +28,13 @@ urlpatterns = [
         TemplateView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password-reset-complete",
     ),
+    path("account/confirm-email/<str:token>/", views.email_verify, name="email-verify"),
+    path("account/email-confirmed/", views.email_confirmed, name="email-confirmed"),
+    path(
+        "account/send-email-link/",
+        views.email_verification_send,
+        name="email-verification-send",
+    ),
     path("account/two-factor/", views.two_factor, name="two-factor"),
     path("account/two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("account/two-factor/backup-codes/", views.backup_codes_replace, name="backup-codes"),

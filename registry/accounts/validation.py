@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from registry.accounts.models import ApiScope, Invitation, Membership, User, normalise_email
+from registry.accounts.models import (
+    ApiScope,
+    EmailVerification,
+    Invitation,
+    Membership,
+    User,
+    normalise_email,
+)
 from registry.accounts.roles import MemberRole
 from registry.lib.problems import Problem
 
@@ -39,11 +46,38 @@ MESSAGES = {
         "This invitation was sent to a different email address. Sign in with the address the "
         "invitation was sent to"
     ),
+    "email_not_verified": (
+        "Confirm your email address before you sign a statement of truth. Open the link in the "
+        "email we sent you when you created your account, or get a new link from the "
+        "'Your account' page"
+    ),
+    "email_link_invalid": (
+        "This link is not valid. Check you copied the whole link from the email, or get a new "
+        "link from the 'Your account' page"
+    ),
+    "email_link_expired": (
+        "This link has expired. Get a new link from the 'Your account' page: it works for "
+        "{hours} hours"
+    ),
+    "email_link_used": "This link has already been used. Each link works once",
+    "email_link_old_address": (
+        "This link was sent to an address your account no longer uses. Open the link we sent to "
+        "your current address, or get a new one from the 'Your account' page"
+    ),
+    "email_already_verified": "Your email address is already confirmed. You do not need a link",
+    "email_link_too_soon": (
+        "We sent you a link less than a minute ago. Check your inbox and spam folder, and wait a "
+        "minute before asking for another"
+    ),
+    "email_link_too_many": (
+        "You have asked for {count} links in the last 24 hours. Use the newest link we sent you, "
+        "or ask again tomorrow"
+    ),
 }
 
 
-def problem(code: str, field: str = "") -> Problem:
-    return Problem(code=code, field=field, message=MESSAGES[code])
+def problem(code: str, field: str = "", **details: object) -> Problem:
+    return Problem(code=code, field=field, message=MESSAGES[code].format(**details))
 
 
 def problems_creating_account(email: str) -> list[Problem]:
@@ -128,3 +162,29 @@ def problems_accepting(invitation: Invitation | None, user: User) -> list[Proble
     if normalise_email(user.email) != normalise_email(invitation.email):
         return [problem("invitation_other_email")]
     return problems_joining_provider(user)
+
+
+# --- Email addresses
+
+
+def problems_signing(user: User) -> list[Problem]:
+    """Return why this person may not sign a statement of truth yet, if they may not."""
+    return [] if user.email_proven else [problem("email_not_verified")]
+
+
+def problems_verifying_email(verification: EmailVerification | None, hours: int) -> list[Problem]:
+    """Return why this link can't confirm its account's address, if it can't."""
+    if verification is None:
+        return [problem("email_link_invalid")]
+    user = verification.user
+    if normalise_email(verification.email) != normalise_email(user.email):
+        return [problem("email_link_old_address")]
+    if user.email_verified_at is not None:
+        # Used, or made needless by another link or an invitation: either way, nothing to do.
+        code = "email_link_used" if verification.used_at else "email_already_verified"
+        return [problem(code)]
+    if verification.used_at is not None:
+        return [problem("email_link_used")]
+    if verification.is_expired:
+        return [problem("email_link_expired", hours=hours)]
+    return []

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,6 +24,7 @@ from registry.accounts.access import (
     access_membership_in_own_provider,
     needs_two_factor_step,
     owner_required,
+    signed_in_required,
 )
 from registry.accounts.forms import (
     AccountCreateForm,
@@ -34,7 +36,11 @@ from registry.accounts.forms import (
 )
 from registry.accounts.models import ApiKey, Invitation
 from registry.accounts.selectors import authenticator_secret, has_authenticator
-from registry.accounts.validation import problems_accepting, problems_with_invitation
+from registry.accounts.validation import (
+    problems_accepting,
+    problems_verifying_email,
+    problems_with_invitation,
+)
 from registry.lib.problems import ProblemsError, add_problems_to_form
 
 
@@ -63,19 +69,39 @@ def account_create(request):
         return redirect("accounts:home")
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        next_url = safe_next(request, reverse("accounts:home"))
         try:
             user = services.account_create(
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],
+                invitation_token=invitation_token_in(next_url),
             )
         except ProblemsError as error:
             add_problems_to_form(form, error.problems)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your account has been created")
-            return redirect(safe_next(request, reverse("accounts:home")))
+            messages.success(request, account_created_message(user))
+            return redirect(next_url)
     return render(request, "accounts/create.html", {"form": form, "next": safe_next(request, "")})
+
+
+def invitation_token_in(url: str) -> str:
+    """The invitation token of a link to an invitation page, or "" for any other address."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return ""
+    return match.kwargs.get("token", "") if match.view_name == "accounts:invitation" else ""
+
+
+def account_created_message(user) -> str:
+    if user.email_verified_at is not None:
+        return "Your account has been created"
+    return (
+        f"Your account has been created. We've sent a link to {user.email} to confirm your "
+        "email address"
+    )
 
 
 class SignInView(auth_views.LoginView):
@@ -107,6 +133,7 @@ def account(request):
     context = {
         "membership": getattr(user, "membership", None),
         "has_authenticator": has_authenticator(user),
+        "email_link_hours": settings.EMAIL_VERIFICATION_VALID_HOURS,
     }
     return render(request, "accounts/account.html", context)
 
@@ -142,6 +169,80 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         )
         form.save = lambda commit=True: form.user  # the service already saved it
         return super().form_valid(form)
+
+
+# --- Confirming email addresses
+
+# The address just confirmed, for the confirmation page that follows the button.
+EMAIL_CONFIRMED_SESSION_KEY = "accounts:email_confirmed"
+
+
+# The confirmation page's heading, by what stops the link ("" when nothing does).
+EMAIL_LINK_HEADINGS = {
+    "": "Confirm your email address",
+    "email_link_invalid": "This link is not valid",
+    "email_link_expired": "This link has expired",
+    "email_link_used": "This link has already been used",
+    "email_already_verified": "Your email address is already confirmed",
+    "email_link_old_address": "This link is for an old email address",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def email_verify(request, token: str):
+    """Show what a confirmation link confirms, and confirm it when the person presses the button.
+
+    The link only opens this page: mail scanners that follow links must not use it up.
+    """
+    found = services.email_verification_find(token)
+    hours = settings.EMAIL_VERIFICATION_VALID_HOURS
+    problems = problems_verifying_email(found, hours)
+    if request.method == "POST" and not problems:
+        try:
+            user = services.email_verify(token=token)
+        except ProblemsError as error:
+            problems = error.problems
+        else:
+            request.session[EMAIL_CONFIRMED_SESSION_KEY] = user.email
+            return redirect("accounts:email-confirmed")
+    status = 200
+    if found is None:
+        status = 404
+    elif problems and request.method == "POST":
+        status = 400
+    problem = problems[0] if problems else None
+    context = {
+        "verification": found,
+        "problem": problem,
+        "heading": EMAIL_LINK_HEADINGS[problem.code if problem else ""],
+        "hours": hours,
+    }
+    return render(request, "accounts/email_verify.html", context, status=status)
+
+
+def email_confirmed(request):
+    """Say that the address is confirmed; without a confirmation just made, go home."""
+    email = request.session.pop(EMAIL_CONFIRMED_SESSION_KEY, None)
+    if not email:
+        return redirect("accounts:home")
+    return render(request, "accounts/email_confirmed.html", {"email": email})
+
+
+@signed_in_required
+@require_http_methods(["POST"])
+def email_verification_send(request):
+    """Email the signed-in person a new confirmation link, then go back where they were."""
+    try:
+        services.email_verification_resend(user=request.user)
+    except ProblemsError as error:
+        messages.warning(request, error.problems[0].message)
+    else:
+        hours = settings.EMAIL_VERIFICATION_VALID_HOURS
+        messages.success(
+            request,
+            f"We've sent a new link to {request.user.email}. It works for {hours} hours",
+        )
+    return redirect(safe_next(request, reverse("accounts:account")))
 
 
 # --- Two-factor authentication

@@ -20,7 +20,15 @@ Conventions:
 
 - A form with `page_heading_field = "name"` renders that field's label or legend inside the page's
   `<h1>` (GOV.UK's "label as page heading" pattern); the page template then has no other `<h1>`.
-- A field that is not required gets " (optional)" after its label, except a single checkbox.
+- A field that is not required gets " (optional)" after its label, except a single checkbox, so
+  no label says it itself (tests/lib/test_forms.py checks every form of the project). A field
+  required only in some cases is marked with `required_when` and says when in its hint.
+- People's formats: `GroupedIntegerField` and `GroupedDecimalField` read "1,000,000" and
+  "2 000 000 000"; `CountryField` reads a country by code or name ("UK" is GB) from a select that
+  init.js turns into GOV.UK's accessible autocomplete (`AutocompleteSelect`) where JavaScript runs.
+- `RowsField` is GOV.UK's add-another pattern without JavaScript: a row of cells per item, and
+  "Add another" and "Remove" buttons that post the page (`<name>-add`, `<name>-remove`), which the
+  view shows again with everything typed kept.
 - `GovukDateField` (with its `GovukDateInput` day, month and year boxes) returns a `datetime.date`
   and words its errors the GOV.UK way, highlighting only the boxes that are wrong. Pass
   `subject="Release date"` to name the date in those errors, and
@@ -30,12 +38,16 @@ Conventions:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import django.forms
+import pycountry
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,7 +55,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Widget
 from django.template.backends.base import BaseEngine
+from django.templatetags.static import static
 from django.utils.functional import cached_property
+
+from registry.lib.codes import country_choices
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -255,8 +270,366 @@ def parse_year(text: str) -> int | None:
     return year if year >= 1 else None
 
 
+# --- People's formats: numbers with thousands separators, countries by name
+
+# A number written with thousands separators, as people type and paste them: commas, spaces
+# (no-break and thin ones too) or underscores between groups of three digits.
+GROUPED_DIGITS = re.compile(r"[+-]?[0-9]{1,3}(?:[, \u00a0\u202f_][0-9]{3})+(?:\.[0-9]+)?")
+DIGIT_SEPARATORS = re.compile(r"[, \u00a0\u202f_]")
+
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def required_when(field: FieldT) -> FieldT:
+    """Mark a field that is required only in some cases (its hint says which), so its label is
+    not called optional: the form lets it be empty, and the rules ask for it when it's needed."""
+    field.required_sometimes = True  # type: ignore[attr-defined]
+    return field
+
+
+def ungroup_digits(value: Any) -> Any:
+    """A number typed as "1,000,000" or "2 000 000 000" without its separators; else unchanged.
+
+    Only separators between groups of three are read as such: "1,5" stays as typed (and is
+    refused), rather than being guessed to be 15 or 1.5.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    return DIGIT_SEPARATORS.sub("", text) if GROUPED_DIGITS.fullmatch(text) else text
+
+
+class GroupedNumberInput(forms.TextInput):
+    """A text box for a number that shows a saved one grouped in thousands: 2,900,000,000."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
+
+
+class GroupedIntegerField(forms.IntegerField):
+    """A whole number, also as people write it: 1,000,000 or 2 000 000 000."""
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(ungroup_digits(value))
+
+
+class GroupedDecimalField(forms.DecimalField):
+    """A decimal number, also with thousands separators: 1,200.5."""
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(ungroup_digits(value))
+
+
+# Names in common use for a country that are not its ISO name, so "UK" finds GB.
+COUNTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "GB": ("UK", "Great Britain", "Britain", "England", "Scotland", "Wales", "Northern Ireland"),
+    "US": ("USA", "America", "United States of America"),
+    "AE": ("UAE", "Emirates"),
+    "CZ": ("Czech Republic",),
+    "NL": ("Holland", "The Netherlands"),
+    "RU": ("Russia",),
+    "TR": ("Turkey",),
+    "KR": ("Korea",),
+    "CI": ("Ivory Coast",),
+    "CV": ("Cape Verde",),
+    "MK": ("Macedonia",),
+    "MM": ("Burma",),
+    "SZ": ("Swaziland",),
+    "TL": ("East Timor",),
+    "VA": ("Vatican", "Vatican City"),
+    "PS": ("Palestine",),
+    "BN": ("Brunei",),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo"),
+}
+
+# Where a select of countries or languages finds the autocomplete that enhances it.
+AUTOCOMPLETE_MODULE = "js/autocomplete.js"
+AUTOCOMPLETE_SCRIPT = "govuk/accessible-autocomplete.min.js"
+AUTOCOMPLETE_STYLE = "govuk/accessible-autocomplete.min.css"
+
+
+def fold(text: str) -> str:
+    """Text as compared when looking a name up: lower case, single spaces, no accents' effect."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().replace(".", "").split())
+
+
+@cache
+def country_lookup() -> dict[str, str]:
+    """Every way the register reads a country (folded) → its ISO 3166-1 alpha-2 code."""
+    lookup: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = [code, country.alpha_3, country.name]
+        names += [getattr(country, key, "") for key in ("common_name", "official_name")]
+        names += COUNTRY_SYNONYMS.get(code, ())
+        for name in filter(None, names):
+            lookup.setdefault(fold(name), code)
+    return lookup
+
+
+def country_code_for(text: str) -> str:
+    """The code of a country given by its code, its name or a name in common use ("UK"); "" if
+    none is known by that name."""
+    return country_lookup().get(fold(text or ""), "")
+
+
+def autocomplete_attrs() -> dict[str, str]:
+    """The attributes that have init.js enhance a select with the accessible autocomplete."""
+    return {
+        "data-app-module": static(AUTOCOMPLETE_MODULE),
+        "data-autocomplete-script": static(AUTOCOMPLETE_SCRIPT),
+        "data-autocomplete-style": static(AUTOCOMPLETE_STYLE),
+    }
+
+
+class AutocompleteSelect(forms.Select):
+    """A GOV.UK select that, with JavaScript, becomes an accessible autocomplete.
+
+    Without JavaScript it stays a select, which works everywhere. An option may carry other names
+    to be found by (`synonyms`: value → names), as "UK" finds the United Kingdom.
+    """
+
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        self.synonyms = synonyms or {}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, value, {**autocomplete_attrs(), **(attrs or {})})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        # Codes are found too: "FR" finds France, "de" German.
+        found_by = [str(value), *self.synonyms.get(str(value), ())] if value else []
+        if found_by:
+            option["attrs"]["data-synonyms"] = "|".join(found_by)
+        return option
+
+
+def country_select_choices() -> list[tuple[str, str]]:
+    return [("", "Select a country"), *country_choices()]
+
+
+class CountryField(forms.ChoiceField):
+    """A country from a select (an autocomplete with JavaScript), read by code or by name: "GB",
+    "United Kingdom" and "UK" are all GB."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", country_select_choices)
+        kwargs.setdefault("widget", AutocompleteSelect(synonyms=COUNTRY_SYNONYMS))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return country_code_for(text) or text
+
+
+# --- Add another: a list of items, each a row of questions
+
+# A private attribute the bound field hands to RowsWidget: which cells to highlight.
+ROWS_ERROR_CELLS_ATTR = "govuk_rows_error_cells"
+# The most rows a page reads from one post: a list longer than this is a file's job.
+MAX_ROWS = 500
+ROW_KEY = re.compile(r"-([0-9]{1,4})-")
+
+
+class RowsWidget(forms.Widget):
+    """GOV.UK's add-another pattern: a row of controls per item, with buttons to add a row and
+    to remove one.
+
+    It needs no JavaScript: each button posts the page, which comes back with a row more or
+    less and everything typed kept. Controls are named `<name>-<row>-<column>`, rows counting
+    from 0; the buttons `<name>-add` and `<name>-remove` (its value the row).
+    """
+
+    template_name = "govuk/forms/widgets/rows.html"
+
+    def __init__(
+        self, columns: dict[str, forms.Field], noun: str, attrs: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(attrs)
+        self.columns = columns
+        self.noun = noun
+
+    def value_from_datadict(self, data, files, name: str) -> list[dict[str, str]]:
+        """The rows as posted, with a row removed or added if a button asked for it."""
+        prefix = f"{name}-"
+        indexes = sorted(
+            {
+                int(found.group(1))
+                for key in data
+                if key.startswith(prefix) and (found := ROW_KEY.match(key, len(name)))
+            }
+        )[:MAX_ROWS]
+        rows = [
+            {key: str(data.get(f"{name}-{index}-{key}") or "") for key in self.columns}
+            for index in indexes
+        ]
+        removed = str(data.get(f"{name}-remove") or "")
+        if removed.isdigit() and int(removed) < len(rows):
+            del rows[int(removed)]
+        if f"{name}-add" in data and len(rows) < MAX_ROWS:
+            rows.append(dict.fromkeys(self.columns, ""))
+        return rows
+
+    def value_omitted_from_data(self, data, files, name: str) -> bool:
+        return False  # no rows posted means an empty list
+
+    def cell_id(self, base_id: str, row: int, column: str) -> str:
+        """The id of a cell's first control (a radio group's first radio)."""
+        cell = f"{base_id}_{row}_{column}"
+        kind = widget_kind(self.columns[column].widget)
+        return f"{cell}_0" if kind in {"radios", "checkboxes"} else cell
+
+    def first_column(self) -> str:
+        return next(iter(self.columns))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = dict(attrs or {})
+        error_cells = attrs.pop(ROWS_ERROR_CELLS_ATTR, ())
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        rows = list(value) if isinstance(value, list | tuple) and value else [{}]
+        context["widget"]["rows"] = [
+            self.row_context(name, base_id, index, row, error_cells)
+            for index, row in enumerate(rows)
+        ]
+        context["widget"]["noun"] = self.noun
+        context["widget"]["add_id"] = f"{base_id}_add"
+        return context
+
+    def row_context(
+        self, name: str, base_id: str, index: int, row: Any, error_cells: Iterable[Sequence]
+    ) -> dict[str, Any]:
+        wrong = {tuple(cell) for cell in error_cells}
+        cells = []
+        for key, column in self.columns.items():
+            cell_id = f"{base_id}_{index}_{key}"
+            has_error = (index, key) in wrong or (index, "") in wrong
+            kind = widget_kind(column.widget)
+            cell_attrs: dict[str, Any] = {"id": cell_id}
+            if kind in CONTROL_CLASSES:
+                base, error = CONTROL_CLASSES[kind]
+                own = column.widget.attrs.get("class", "").split()
+                cell_attrs["class"] = merge_classes(base.split(), [error] if has_error else [], own)
+            if has_error:
+                cell_attrs["aria-invalid"] = "true"
+            raw = row.get(key, "") if isinstance(row, dict) else ""
+            widget = column.widget.get_context(f"{name}-{index}-{key}", raw, cell_attrs)["widget"]
+            cells.append(
+                {
+                    "id": self.cell_id(base_id, index, key),
+                    "label": column.label,
+                    "kind": kind,
+                    "error": has_error,
+                    "widget": widget,
+                }
+            )
+        return {
+            "index": index,
+            "id": f"{base_id}_{index}",
+            "legend": f"{self.noun[:1].upper()}{self.noun[1:]} {index + 1}",
+            "cells": cells,
+        }
+
+
+class RowsField(forms.Field):
+    """A list of items entered with the add-another pattern: each item a row of `columns`.
+
+    Each column is an ordinary field that reads its cell (a choice, a number); a row left empty
+    is no item, and a required column is one a row can't be stored without (a language's code);
+    an item missing any other answer is a problem for the rules to report, and a draft keeps it.
+    `to_item` turns a row's cleaned cells into the item stored; items shown again are read back
+    by their keys (a bare value fills the first column). Its errors name the row ("Language 2:
+    …") and highlight the cells that are wrong.
+    """
+
+    widget = RowsWidget
+
+    def __init__(
+        self,
+        *,
+        columns: dict[str, forms.Field],
+        noun: str,
+        to_item: Callable[[dict[str, Any]], Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.columns = columns
+        self.noun = noun
+        self.to_item = to_item or dict
+        # Where each cleaned item was on the page, so a rule's problem with item 2 can be shown
+        # on the row that holds it even when empty rows come before it.
+        self.positions: list[int] = []
+        kwargs.setdefault("required", False)
+        super().__init__(widget=RowsWidget(columns, noun), **kwargs)
+
+    def prepare_value(self, value: Any) -> list[dict[str, str]]:
+        """Items (as stored) or rows (as posted) as the text each cell shows."""
+        if not isinstance(value, list | tuple):
+            return []
+        first = next(iter(self.columns))
+        return [
+            {key: cell_text(item.get(key)) for key in self.columns}
+            if isinstance(item, dict)
+            else {first: cell_text(item)}
+            for item in value
+        ]
+
+    def row_label(self, position: int) -> str:
+        return f"{self.noun[:1].upper()}{self.noun[1:]} {position + 1}"
+
+    def clean(self, value: Any) -> list[Any]:
+        rows = self.prepare_value(value)
+        items: list[Any] = []
+        self.positions = []
+        errors: list[ValidationError] = []
+        for position, row in enumerate(rows):
+            if not any(text.strip() for text in row.values()):
+                continue
+            cleaned, wrong = self.clean_row(position, row)
+            errors += wrong
+            if not wrong:
+                items.append(self.to_item(cleaned))
+                self.positions.append(position)
+        if errors:
+            raise ValidationError(errors)
+        if not items and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return items
+
+    def clean_row(
+        self, position: int, row: dict[str, str]
+    ) -> tuple[dict[str, Any], list[ValidationError]]:
+        cleaned: dict[str, Any] = {}
+        errors = []
+        for key, column in self.columns.items():
+            try:
+                cleaned[key] = column.clean(row.get(key, ""))
+            except ValidationError as error:
+                for each in error.error_list:
+                    # Said with the row; its percent signs kept as such once params are added.
+                    said = f"{self.row_label(position)}: {next(iter(each))}".replace("%", "%%")
+                    params = {"row": position, "column": key}
+                    # Never "required": a row half answered can't be stored as an item.
+                    errors.append(ValidationError(said, code="invalid_row", params=params))
+        return cleaned, errors
+
+
+def cell_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 # Checked in order: subclasses before the classes they extend.
 WIDGET_KINDS: tuple[tuple[type[Widget], str], ...] = (
+    (RowsWidget, "rows"),
     (GovukDateInput, "date"),
     (forms.CheckboxSelectMultiple, "checkboxes"),
     (forms.RadioSelect, "radios"),
@@ -295,7 +668,7 @@ class GovukBoundField(BoundField):
     def govuk_template(self) -> str:
         """Name the template that lays out this field's form group."""
         kind = self.govuk_kind
-        if kind in {"radios", "checkboxes", "date", "fieldset"}:
+        if kind in {"radios", "checkboxes", "date", "fieldset", "rows"}:
             return "govuk/forms/fieldset_group.html"
         if kind == "checkbox":
             return "govuk/forms/checkbox_group.html"
@@ -316,7 +689,9 @@ class GovukBoundField(BoundField):
 
     @property
     def is_optional(self) -> bool:
-        return not self.field.required and self.govuk_kind != "checkbox"
+        if self.field.required or getattr(self.field, "required_sometimes", False):
+            return False
+        return self.govuk_kind != "checkbox"
 
     @property
     def wrapper_classes(self) -> str:
@@ -342,6 +717,10 @@ class GovukBoundField(BoundField):
             return self.field.widget.id_for_label(base_id, "0")
         if kind == "fieldset":
             return f"{base_id}_0"
+        if kind == "rows":
+            widget = cast(RowsWidget, self.field.widget)
+            row, column = next(iter(self.row_error_cells()), (0, ""))
+            return widget.cell_id(base_id, row, column or widget.first_column())
         return self.id_for_label or base_id
 
     def date_error_parts(self) -> tuple[str, ...]:
@@ -355,6 +734,15 @@ class GovukBoundField(BoundField):
             named.update(parts)
         return tuple(part for part in DATE_PARTS if part in named)
 
+    def row_error_cells(self) -> list[tuple[int, str]]:
+        """The cells of an add-another list that its errors name: (row, column), in order."""
+        cells = []
+        for error in self.errors.as_data():
+            params = error.params or {}
+            if isinstance(params.get("row"), int):
+                cells.append((params["row"], str(params.get("column") or "")))
+        return cells
+
     def build_widget_attrs(
         self, attrs: dict[str, Any], widget: Widget | None = None
     ) -> dict[str, Any]:
@@ -363,6 +751,8 @@ class GovukBoundField(BoundField):
         kind = widget_kind(widget)
         if kind == "date":
             attrs[DATE_ERROR_PARTS_ATTR] = self.date_error_parts()  # type: ignore[assignment]
+        elif kind == "rows":
+            attrs[ROWS_ERROR_CELLS_ATTR] = self.row_error_cells()  # type: ignore[assignment]
         elif kind in CONTROL_CLASSES:
             attrs["class"] = self.control_classes(kind, widget, attrs)
         if kind == "password":

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     REDECLARATION_OVERDUE = "redeclaration_overdue", "Re-declaration overdue"
     RED_TEAM_DUE = "red_team_due", "Red-team attestation due"
     INVITATION = "invitation", "Invitation"
+    EMAIL_VERIFICATION = "email_verification", "Email address confirmation"
 
 
 class Delivery(models.TextChoices):

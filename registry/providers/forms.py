@@ -4,10 +4,15 @@ from typing import Any, cast
 
 from django import forms
 
-from registry.lib.codes import country_choices
-from registry.lib.forms import GovukDateField
+from registry.lib.forms import CountryField, GovukDateField, GroupedDecimalField, required_when
 from registry.providers.models import InvestorKind, StateAffiliation
-from registry.providers.validation import LINK_MESSAGES, validate_link
+from registry.providers.validation import (
+    LINK_MESSAGES,
+    MESSAGES,
+    normalise_company_number,
+    problems_company_number,
+    validate_link,
+)
 
 
 class ProviderDetailsForm(forms.Form):
@@ -16,21 +21,27 @@ class ProviderDetailsForm(forms.Form):
         help_text="As registered with Companies House or the equivalent body",
         error_messages={"required": "Enter the organisation's legal name"},
     )
-    trading_name = forms.CharField(max_length=200, required=False, label="Trading name (optional)")
-    country = forms.ChoiceField(
+    trading_name = forms.CharField(max_length=200, required=False)
+    country = CountryField(
         label="Country of incorporation",
-        choices=[("", "Select a country")],
         error_messages={
             "required": "Select the country where the organisation is incorporated",
             "invalid_choice": "Select the country where the organisation is incorporated",
         },
     )
-    company_number = forms.CharField(
-        max_length=10,
-        required=False,
-        label="Companies House number (optional for organisations incorporated outside the UK)",
-        help_text="8 characters, like 01234567 or SC123456",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    # Required in the UK only: the rule is `validate_provider_details`'s, and the hint says it.
+    company_number = required_when(
+        forms.CharField(
+            # Room for the spaces and dashes people copy with the number; stored without them.
+            max_length=20,
+            required=False,
+            label="Companies House number",
+            help_text=(
+                "Required if the organisation is incorporated in the UK. 8 characters, like "
+                "01234567 or SC123456"
+            ),
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        )
     )
     registered_address = forms.CharField(
         max_length=1000,
@@ -54,18 +65,30 @@ class ProviderDetailsForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
-    uk_representative = forms.CharField(
-        label="UK representative",
-        max_length=1000,
-        required=False,
-        help_text="Name and address. Required if the organisation is incorporated outside the UK",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    uk_representative = required_when(
+        forms.CharField(
+            label="UK representative",
+            max_length=1000,
+            required=False,
+            help_text=(
+                "Name and address. Required if the organisation is incorporated outside the UK"
+            ),
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = [("", "Select a country"), *country_choices()]
+    def clean_company_number(self) -> str:
+        number = normalise_company_number(self.cleaned_data.get("company_number") or "")
+        for problem in problems_company_number(number):
+            self.add_error("company_number", problem.message)
+        return number
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        country, number = cleaned.get("country"), cleaned.get("company_number")
+        if country == "GB" and number == "" and "company_number" not in self.errors:
+            self.add_error("company_number", MESSAGES["company_number_required"])
+        return cleaned
 
 
 # --- Ownership statements
@@ -104,9 +127,9 @@ class OwnershipStartForm(forms.Form):
             start.choices = [amend, blank]
 
 
-def percent_field(label: str, required_message: str) -> forms.DecimalField:
+def percent_field(label: str, required_message: str) -> GroupedDecimalField:
     """An exact percentage from 0 to 100, to 3 decimal places, with errors that name it."""
-    return forms.DecimalField(
+    return GroupedDecimalField(
         label=label,
         min_value=0,
         max_value=100,
@@ -150,7 +173,8 @@ class InvestmentLinkForm(forms.Form):
             "invalid_choice": LINK_MESSAGES["investor_kind_invalid"],
         },
     )
-    country = forms.ChoiceField(
+    # Found by code or name ("UK"), with an autocomplete over the select where JavaScript runs.
+    country = CountryField(
         label="Country",
         help_text="Where the investor is incorporated or, for a person, lives",
         error_messages={
@@ -216,11 +240,6 @@ class InvestmentLinkForm(forms.Form):
     )
     # The version of the link the form was opened on; empty when adding one.
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = [("", "Select a country"), *country_choices()]
 
     def clean(self) -> dict[str, Any]:
         """Check the answers read against the service's rules too, to show every problem at once."""

@@ -695,3 +695,42 @@ class ConcurrentSubmitTests(TransactionTestCase):
         self.assertEqual(FilingTransition.objects.filter(filing_id=self.declaration.pk).count(), 1)
         self.declaration.refresh_from_db()
         self.assertEqual(self.declaration.status, Status.SUBMITTED)
+
+
+class SigningNeedsAConfirmedEmailTests(FilingTestCase):
+    """`filing_sign`, where both kinds of filing sign, refuses someone whose address is unproven."""
+
+    def unconfirmed_bob(self):
+        self.bob.email_verified_at = None
+        self.bob.save(update_fields=["email_verified_at"])
+        return self.bob
+
+    def test_an_unconfirmed_person_is_refused_and_nothing_is_written(self):
+        bob = self.unconfirmed_bob()
+        declaration = self.declaration(signed_at=None, signatory_name="", signatory_role="")
+        error = self.assertRefused(
+            "email_not_verified",
+            declaration,
+            lambda: filing_sign(declaration, bob, "Bob Submitter", "Head of Data"),
+        )
+        self.assertIn("Confirm your email address", error.problems[0].message)
+        declaration.refresh_from_db()
+        self.assertEqual((declaration.signed_at, declaration.signatory_name), (None, ""))
+
+    def test_the_refusal_comes_with_the_statements_other_problems_in_one_round(self):
+        bob = self.unconfirmed_bob()
+        declaration = self.declaration(signed_at=None, signatory_name="", signatory_role="")
+        with self.assertRaises(ProblemsError) as raised:
+            filing_sign(declaration, bob, "", "")
+        self.assertEqual(
+            codes(raised.exception),
+            ["email_not_verified", "signatory_name_required", "signatory_role_required"],
+        )
+
+    def test_once_the_address_is_confirmed_the_same_person_signs(self):
+        bob = self.unconfirmed_bob()
+        bob.email_verified_at = timezone.now()
+        bob.save(update_fields=["email_verified_at"])
+        declaration = self.declaration(signed_at=None, signatory_name="", signatory_role="")
+        signed = filing_sign(declaration, bob, "Bob Submitter", "Head of Data")
+        self.assertIsNotNone(signed.signed_at)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
+from django.http import QueryDict
 from django.template import engines
 from django.template.loader import render_to_string
 from pytest_django.asserts import assertInHTML
 
-from registry.lib.forms import GovukDateField, GovukDateInput, GovukFormRenderer
+from registry.lib.forms import GovukDateField, GovukDateInput, GovukFormRenderer, required_when
 
 COUNTRIES = [("", "Choose a country"), ("GB", "United Kingdom"), ("FR", "France")]
 KINDS = [("llm", "Language model"), ("vision", "Vision model")]
@@ -204,6 +207,18 @@ def test_an_optional_field_says_so_in_its_label() -> None:
     html = EveryWidgetForm()["website"].as_field_group()
 
     assertInHTML('<label class="govuk-label" for="id_website">Website (optional)</label>', html)
+
+
+def test_a_field_required_only_in_some_cases_is_not_called_optional() -> None:
+    class Organisation(forms.Form):
+        company_number = required_when(
+            forms.CharField(required=False, help_text="Required if incorporated in the UK")
+        )
+
+    html = Organisation()["company_number"].as_field_group()
+
+    assertInHTML('<label class="govuk-label" for="id_company_number">Company number</label>', html)
+    assert Organisation(data={}).is_valid()
 
 
 def test_the_password_field_is_a_govuk_password_input() -> None:
@@ -591,3 +606,95 @@ def test_the_page_has_no_inline_script_or_style() -> None:
     assert scripts and all(attrs.get("src") for attrs in scripts)
     assert all("style" not in attrs for _tag, attrs in parser.tags)
     assert "<style" not in html
+
+
+# --- Every form of the project: no label says "(optional)" twice
+
+
+def project_form_modules() -> list[str]:
+    """The dotted name of every `forms` module of the project: registry/*/forms.py, or a package."""
+    registry = Path(__file__).resolve().parents[2] / "registry"
+    files = [*registry.glob("*/forms.py"), *registry.glob("*/forms/*.py")]
+    names = {".".join(f.relative_to(registry.parent).with_suffix("").parts) for f in files}
+    return sorted(name.removesuffix(".__init__") for name in names)
+
+
+def project_form_classes() -> list[type[forms.BaseForm]]:
+    """Every form class defined in the project's `forms` modules."""
+    found = []
+    for name in project_form_modules():
+        module = importlib.import_module(name)
+        found += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, forms.BaseForm)
+            and value.__module__ == module.__name__
+        ]
+    return found
+
+
+def unbound(form_class: type[forms.BaseForm]) -> forms.BaseForm:
+    """An empty form of the class, as a page first shows it; search forms always read a query."""
+    try:
+        return form_class()
+    except TypeError:
+        return form_class(QueryDict())
+
+
+class LabelTexts(HTMLParser):
+    """The text of every <label> and <legend>, as a screen reader or a sighted person reads it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("label", "legend"):
+            self.open.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("label", "legend") and self.open:
+            self.texts.append(" ".join("".join(self.open.pop()).split()))
+
+    def handle_data(self, data: str) -> None:
+        for parts in self.open:
+            parts.append(data)
+
+
+def optional_said_twice(text: str) -> bool:
+    return text.lower().count("optional") > 1
+
+
+def test_the_project_forms_are_all_found() -> None:
+    names = {form_class.__name__ for form_class in project_form_classes()}
+
+    assert {"AccountCreateForm", "ProviderDetailsForm", "SourceForm", "FeedbackForm"} <= names
+
+
+def test_a_label_that_says_optional_twice_is_caught() -> None:
+    class Doubled(forms.Form):
+        nickname = forms.CharField(required=False, label="Nickname (optional)")
+
+    parser = LabelTexts()
+    parser.feed(str(Doubled()))
+
+    assert parser.texts == ["Nickname (optional) (optional)"]
+    assert optional_said_twice(parser.texts[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_class", project_form_classes(), ids=lambda cls: cls.__name__)
+def test_no_label_of_any_form_says_optional_twice(form_class: type[forms.BaseForm]) -> None:
+    form = unbound(form_class)
+    parser = LabelTexts()
+    parser.feed(str(form))
+    # The bound fields as well as the page: a field a template renders on its own counts too.
+    said = [
+        f"{field.label}{' (optional)' if field.is_optional else ''}"
+        for field in form
+        if field.label
+    ]
+
+    assert [text for text in parser.texts + said if optional_said_twice(text)] == []

@@ -83,6 +83,8 @@ def every_code_case() -> dict[str, tuple[list, str]]:
         "contact_email_required": (details(contact_email=None), "contact_email"),
         "country_invalid": (details(country="XX", uk_representative="Rep Ltd"), "country"),
         "company_number_invalid": (details(company_number="123"), "company_number"),
+        "company_number_required": (details(company_number=""), "company_number"),
+        "company_number_prefix_unknown": (details(company_number="XX123456"), "company_number"),
         "uk_representative_required": (
             details(country="FR", company_number=""),
             "uk_representative",
