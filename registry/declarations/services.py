@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -36,9 +37,9 @@ from registry.filings.services import (
     may_edit,
 )
 from registry.filings.states import OPEN, Status
-from registry.filings.validation import filing_problem
+from registry.filings.validation import before_signing, filing_problem
 from registry.lib.licences import licence_error, normalise_licence
-from registry.lib.problems import Problem, ProblemsError, raise_if_any
+from registry.lib.problems import Problem, ProblemsError, raise_if_any, shape_of
 from registry.providers.models import Provider
 from registry.providers.services import registration_number_allocate
 
@@ -289,12 +290,17 @@ def declaration_update_general(
     declaration: ProvenanceDeclaration,
     values: Mapping[str, Any],
     expected_lock_version: int | None,
+    complete: bool = True,
 ) -> ProvenanceDeclaration:
-    """Change the general information; answers missing from a partial change keep what is stored."""
+    """Change the general information; answers missing from a partial change keep what is stored.
+
+    A value that can't be stored is refused; with `complete`, so is any other problem of it.
+    """
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
     before = model_to_dict(declaration, fields=selectors.GENERAL_FIELDS)
     values = before | empty_as_stored(ProvenanceDeclaration, values)
-    raise_if_any(validation.validate_general(values))
+    found = validation.validate_general(values)
+    raise_if_any(found if complete else shape_of(found))
     assign(declaration, values, selectors.GENERAL_FIELDS)
     declaration.save(update_fields=selectors.GENERAL_FIELDS)
     filing_touch(declaration)
@@ -358,8 +364,12 @@ def source_save(
     values: Mapping[str, Any],
     source: DataSource | None = None,
     expected_lock_version: int | None = None,
+    complete: bool = True,
 ) -> DataSource:
-    """Add a source, or change one (refused if someone changed it since the form was opened)."""
+    """Add a source, or change one (refused if someone changed it since the form was opened).
+
+    A value that can't be stored is refused; with `complete`, so is any other problem of it.
+    """
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
     return filing_row_save(
         filing=declaration,
@@ -368,6 +378,7 @@ def source_save(
         values=clean_source_values(values),
         expected_lock_version=expected_lock_version,
         actor=actor,
+        complete=complete,
     )
 
 
@@ -389,12 +400,32 @@ def problems_source_count(count: int, field: str = "rows") -> list[Problem]:
     ]
 
 
+@dataclass(frozen=True)
+class SourcesImported:
+    """The sources an import added (their ids, in the file's order) and the problems they hold
+    that are still to fix."""
+
+    ids: list[int]
+    problems: list[Problem]
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
 @transaction.atomic
 def sources_import(
-    *, actor: User, declaration: ProvenanceDeclaration, rows: list[dict[str, Any]], replace: bool
-) -> int:
-    """Add (or replace with) many sources at once: all of them, or none if any row has a problem.
+    *,
+    actor: User,
+    declaration: ProvenanceDeclaration,
+    rows: list[dict[str, Any]],
+    replace: bool,
+    complete: bool = True,
+) -> SourcesImported:
+    """Add (or replace with) many sources at once: all of them, or none.
 
+    A value that can't be stored refuses them all; with `complete`, so does any other problem.
+    Otherwise they are added with the problems they still hold, to fix before submitting.
     Problems name the row: `rows.<n>.<field>`, counting from 1 as a spreadsheet does.
     """
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
@@ -403,7 +434,7 @@ def sources_import(
     problems, today = [], timezone.localdate()
     for number, row in enumerate(cleaned, start=1):
         problems += validation.validate_source(row, prefix=f"rows.{number}.", today=today)
-    raise_if_any(problems)
+    raise_if_any(problems if complete else shape_of(problems))
     if replace:
         declaration.sources.all().delete()
     created = DataSource.objects.bulk_create(
@@ -423,7 +454,7 @@ def sources_import(
         target=declaration,
         after={"rows": len(created), "replace": replace},
     )
-    return len(created)
+    return SourcesImported([source.pk for source in created], problems)
 
 
 @transaction.atomic
@@ -434,6 +465,7 @@ def party_save(
     values: Mapping[str, Any],
     party: SupplyChainParty | None = None,
     expected_lock_version: int | None = None,
+    complete: bool = True,
 ) -> SupplyChainParty:
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
     return filing_row_save(
@@ -443,6 +475,7 @@ def party_save(
         values=values,
         expected_lock_version=expected_lock_version,
         actor=actor,
+        complete=complete,
     )
 
 
@@ -455,6 +488,7 @@ def attestation_save(
     attestation: RedTeamAttestation | None = None,
     expected_lock_version: int | None = None,
     report=None,
+    complete: bool = True,
 ) -> RedTeamAttestation:
     """Add or change a red-team attestation; a report file, if given, replaces the previous one."""
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
@@ -465,6 +499,7 @@ def attestation_save(
         values=values,
         expected_lock_version=expected_lock_version,
         actor=actor,
+        complete=complete,
     )
     if report is not None:
         digest = hashlib.sha256()
@@ -502,7 +537,7 @@ def problems_of(write: Callable[[], object]) -> list[Problem]:
 
 def placed_within(problems: Iterable[Problem], prefix: str) -> list[Problem]:
     """A row's problems placed within its filing: `licence` becomes `supply_chain.2.licence`."""
-    return [Problem(p.code, ".".join(filter(None, [prefix, p.field])), p.message) for p in problems]
+    return [p.moved(".".join(filter(None, [prefix, p.field]))) for p in problems]
 
 
 def imported_rows_renumbered(problems: Iterable[Problem], into: str) -> list[Problem]:
@@ -518,7 +553,7 @@ def imported_rows_renumbered(problems: Iterable[Problem], into: str) -> list[Pro
             where = ".".join(filter(None, [into, str(int(number) - 1), field]))
         else:
             where = ".".join(filter(None, [into, rest]))
-        placed.append(Problem(p.code, where, p.message))
+        placed.append(p.moved(where))
     return placed
 
 
@@ -531,7 +566,7 @@ def rows_replace(
     save = party_save if related == "supply_chain" else attestation_save
     problems = []
     for index, values in enumerate(rows):
-        write = partial(save, actor=actor, declaration=declaration, values=values)
+        write = partial(save, actor=actor, declaration=declaration, values=values, complete=False)
         problems += placed_within(problems_of(write), f"{related}.{index}")
     return problems
 
@@ -539,10 +574,13 @@ def rows_replace(
 def statement_from_body(
     actor: User, declaration: ProvenanceDeclaration, body: Mapping[str, Any]
 ) -> list[Problem]:
-    """Sign if the body asks to (`sign`), with the names it gives or those already on the draft."""
+    """Sign if the body asks to (`sign`), with the names it gives or those already on the draft;
+    keep names given without `sign`, unsigned."""
     names = {field: body[field] for field in ("signatory_name", "signatory_role") if field in body}
     if not body.get("sign"):
-        return [filing_problem("statement_not_confirmed", "sign")] if names else []
+        if names:
+            signatory_save(actor=actor, declaration=declaration, names=names)
+        return []
     current = ProvenanceDeclaration.objects.get(pk=declaration.pk)
     return problems_of(
         partial(
@@ -557,6 +595,28 @@ def statement_from_body(
 
 
 @transaction.atomic
+def signatory_save(
+    *, actor: User, declaration: ProvenanceDeclaration, names: Mapping[str, str | None]
+) -> ProvenanceDeclaration:
+    """Name who will sign the statement of truth, without signing (a change voids a signature)."""
+    declaration = filing_for_edit(DECLARATION, declaration.pk, actor)
+    before = {field: getattr(declaration, field) for field in names}
+    for field, value in names.items():
+        setattr(declaration, field, (value or "").strip())
+    declaration.save(update_fields=list(names))
+    filing_touch(declaration)
+    after = {field: getattr(declaration, field) for field in names}
+    record(
+        actor=actor,
+        action="declaration.signatory_named",
+        target=declaration,
+        before=before,
+        after=after,
+    )
+    return declaration
+
+
+@transaction.atomic
 def declaration_fill(
     *,
     actor: User,
@@ -565,7 +625,7 @@ def declaration_fill(
     replace: bool = False,
     expected_lock_version: int | None = None,
 ) -> ProvenanceDeclaration:
-    """Write a draft's content from one body: all of it, or nothing, with every problem named.
+    """Write a draft's content from one body, keeping everything that can be stored.
 
     The body holds general information, `sources`, `supply_chain`, `red_team_attestations`,
     `signatory_name`, `signatory_role` and `sign`. A collection in the body replaces the draft's
@@ -573,9 +633,11 @@ def declaration_fill(
     `selectors.declaration_data` does (`sources.3.licence`, counting from 0).
 
     1. Lock the draft: refused to someone who may not edit it, once submitted, or when stale.
-    2. Save the general information, then each collection, collecting every problem.
-    3. Sign last, if asked: any other change voids a signature.
-    4. If anything had a problem, raise them all, and the transaction undoes every write.
+    2. Save the general information, then each collection, collecting every value that can't be
+       stored; what is missing or inconsistent is kept, for `validate` and submit to report.
+    3. Sign last, if asked: any other change voids a signature. A signature without its names
+       is not made (validate says so); one refused to its signer refuses the body.
+    4. If any value can't be stored, raise them all, and the transaction undoes every write.
     """
     declaration = filing_for_edit(DECLARATION, declaration.pk, actor, expected_lock_version)
     problems: list[Problem] = []
@@ -590,18 +652,25 @@ def declaration_fill(
                 declaration=declaration,
                 values=general,
                 expected_lock_version=None,
+                complete=False,
             )
         )
     if replace or "sources" in body:
         rows = list(body.get("sources") or [])
         write = partial(
-            sources_import, actor=actor, declaration=declaration, rows=rows, replace=True
+            sources_import,
+            actor=actor,
+            declaration=declaration,
+            rows=rows,
+            replace=True,
+            complete=False,
         )
         problems += imported_rows_renumbered(problems_of(write), "sources")
     for related in ROW_COLLECTIONS:
         if replace or related in body:
             problems += rows_replace(actor, declaration, related, list(body.get(related) or []))
-    problems += statement_from_body(actor, declaration, body)
+    # A signature asked for without its names is not made: validate says what is missing.
+    problems += before_signing(statement_from_body(actor, declaration, body))
     raise_if_any(problems)
     return ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
 
@@ -610,7 +679,8 @@ def declaration_fill(
 def declaration_create(
     *, actor: User, model: AIModel, amend: bool, body: Mapping[str, Any]
 ) -> ProvenanceDeclaration:
-    """Start a draft (or an amendment) and fill it from one body: all of it, or nothing at all."""
+    """Start a draft (or an amendment) and fill it from one body, keeping all that can be stored;
+    a value that can't be refuses the whole, and no draft is started."""
     declaration = declaration_start(actor=actor, model=model, amend=amend)
     if body:
         return declaration_fill(actor=actor, declaration=declaration, body=body)
@@ -618,6 +688,24 @@ def declaration_create(
 
 
 # --- The lifecycle
+
+
+@transaction.atomic
+def declaration_sign_and_submit(
+    *, actor: User, declaration: ProvenanceDeclaration, role: str, expected_lock_version: int
+) -> ProvenanceDeclaration:
+    """Sign the statement of truth as the person submitting, under their account's name, and
+    submit: both or neither."""
+    signed = statement_sign(
+        actor=actor,
+        declaration=declaration,
+        name=actor.full_name,
+        role=role,
+        expected_lock_version=expected_lock_version,
+    )
+    return declaration_submit(
+        actor=actor, declaration=signed, expected_lock_version=signed.lock_version
+    )
 
 
 def declaration_submit(

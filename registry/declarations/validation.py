@@ -3,12 +3,19 @@
 The same rules serve the web forms' error summaries, the API's problem+json, the pre-submission
 checklist and the submit gate. A problem's field is a dotted path into the filing as serialised by
 `selectors.declaration_data` (e.g. `sources.3.licence`); the API turns it into a JSON pointer.
+
+They work at the two levels of DESIGN §3.4. A problem marked `shape` is a value that cannot be
+stored as given (a wrong type, a choice not in the list, a date that is not one, text over its
+limit, a number the column can't hold): every write refuses it. Every other problem (an answer
+missing, a licence or country code that isn't one, dates out of order, shares that don't add up)
+is one of completeness or consistency: a draft keeps it, and the checklist and the submit gate
+report it with all the others.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +28,7 @@ from registry.filings.validation import as_date, as_decimal, blank, validate_sta
 from registry.lib.codes import is_country_code, is_language_code
 from registry.lib.licences import licence_error
 from registry.lib.problems import Problem
+from registry.providers.validation import normalise_company_number, problems_company_number
 
 MESSAGES = {
     # Models and lineage
@@ -75,10 +83,7 @@ MESSAGES = {
     "country_invalid": "{value} is not an ISO 3166 country code, like GB or FR",
     "share_required": "Enter the source's share of the training mix",
     "share_invalid": "The share must be a number from 0 to 100",
-    "collection_start_required": "Enter when collection started",
-    "collection_end_required": "Enter when collection ended, or say it is ongoing",
     "collection_dates_order": "Collection must end on or after the day it started",
-    "first_used_on_required": "Enter the date the data was first used to train",
     "purpose_required": "Say how the source furthers the model's purpose",
     "personal_data_invalid": "Select whether the source holds personal data",
     "personal_data_measures_required": "Describe how personal data in the source is protected",
@@ -139,6 +144,7 @@ LABELS = {
     "crawler_name": "The crawler's name",
     "crawler_user_agent": "The crawler's user agent",
     "company_number": "The company number",
+    "country": "Country",
     "assessor": "The assessor's name",
     "modalities": "Modalities",
     "modalities_in": "Input modalities",
@@ -181,13 +187,14 @@ SOURCE_LIMITS = max_lengths(
         "crawler_user_agent",
     ],
 )
-PARTY_LIMITS = max_lengths(SupplyChainParty, ["name", "company_number"])
+PARTY_LIMITS = max_lengths(SupplyChainParty, ["name", "country", "company_number"])
 ATTESTATION_LIMITS = max_lengths(RedTeamAttestation, ["assessor"])
 
 
-def problem(code: str, field: str, **values: Any) -> Problem:
+def problem(code: str, field: str, *, shape: bool = False, **values: Any) -> Problem:
     label = LABELS.get(field.rsplit(".", 1)[-1], field)
-    return Problem(code=code, field=field, message=MESSAGES[code].format(label=label, **values))
+    message = MESSAGES[code].format(label=label, **values)
+    return Problem(code=code, field=field, message=message, shape=shape)
 
 
 def required(values: Mapping, fields: Iterable[tuple[str, str]], prefix: str) -> list[Problem]:
@@ -195,12 +202,21 @@ def required(values: Mapping, fields: Iterable[tuple[str, str]], prefix: str) ->
 
 
 def one_of(
-    values: Mapping, field: str, allowed: Iterable[str], code: str, prefix: str
+    values: Mapping,
+    field: str,
+    allowed: Collection[str],
+    code: str,
+    prefix: str,
+    *,
+    stored_blank: bool = True,
 ) -> list[Problem]:
+    """A choice from its list. A value not in the list can't be stored; no answer is missing
+    (and can't be stored either where the column must hold a choice: not `stored_blank`)."""
     value = values.get(field)
-    return (
-        [] if isinstance(value, str) and value in set(allowed) else [problem(code, prefix + field)]
-    )
+    if isinstance(value, str) and value in allowed:
+        return []
+    unanswered = blank(value)
+    return [problem(code, prefix + field, shape=not (unanswered and stored_blank))]
 
 
 def items(value: Any) -> list:
@@ -211,18 +227,17 @@ def items(value: Any) -> list:
 def lists(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
     """List fields given as something else (a bare string, a number) can't be stored as given."""
     return [
-        problem("list_invalid", prefix + field)
+        problem("list_invalid", prefix + field, shape=True)
         for field in fields
         if not blank(values.get(field)) and not isinstance(values.get(field), list)
     ]
 
 
 def each_in(
-    values: Mapping, field: str, allowed: Iterable[str], code: str, prefix: str
+    values: Mapping, field: str, allowed: Collection[str], code: str, prefix: str
 ) -> list[Problem]:
-    allowed = set(allowed)
     return [
-        problem(code, prefix + field, value=v)
+        problem(code, prefix + field, shape=True, value=v)
         for v in items(values.get(field))
         if not (isinstance(v, str) and v in allowed)
     ]
@@ -231,7 +246,7 @@ def each_in(
 def yes_or_no(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
     """Yes/no answers are booleans (or not given yet): "maybe" can't be stored as one."""
     return [
-        problem("yes_no_invalid", prefix + field)
+        problem("yes_no_invalid", prefix + field, shape=True)
         for field in fields
         if values.get(field) is not None and not isinstance(values.get(field), bool)
     ]
@@ -240,7 +255,7 @@ def yes_or_no(values: Mapping, fields: Iterable[str], prefix: str) -> list[Probl
 def real_dates(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
     """Dates given as text must be real ones: 2024-02-30 is not."""
     return [
-        problem("date_invalid", prefix + field)
+        problem("date_invalid", prefix + field, shape=True)
         for field in fields
         if not blank(values.get(field)) and as_date(values.get(field)) is None
     ]
@@ -248,7 +263,7 @@ def real_dates(values: Mapping, fields: Iterable[str], prefix: str) -> list[Prob
 
 def not_too_long(values: Mapping, limits: Mapping[str, int], prefix: str) -> list[Problem]:
     return [
-        problem("too_long", prefix + field, max=limit)
+        problem("too_long", prefix + field, shape=True, max=limit)
         for field, limit in limits.items()
         if isinstance(values.get(field), str) and len(values[field]) > limit
     ]
@@ -287,7 +302,10 @@ def exact_figure(values: Mapping, field: str) -> Decimal | int | None:
 
 
 def non_negative(values: Mapping, fields: Iterable[str], prefix: str) -> list[Problem]:
-    """Sizes and totals: numbers (whole ones, for counts) of 0 or more that a column can hold."""
+    """Sizes and totals: numbers (whole ones, for counts) of 0 or more that a column can hold.
+
+    One that isn't a number, or is too big for its column, can't be stored; one below 0 can,
+    and is a problem to fix before submitting."""
     found = []
     for field in fields:
         raw = values.get(field)
@@ -297,11 +315,11 @@ def non_negative(values: Mapping, fields: Iterable[str], prefix: str) -> list[Pr
         number = exact_figure(values, field)
         if number is None:
             kind = "a number" if hours else "a whole number"
-            found.append(problem("number_invalid", prefix + field, kind=kind))
+            found.append(problem("number_invalid", prefix + field, shape=True, kind=kind))
         elif number < 0:
             found.append(problem("number_negative", prefix + field))
         elif number > (MAX_HOURS if hours else MAX_COUNT):
-            found.append(problem("number_too_large", prefix + field))
+            found.append(problem("number_too_large", prefix + field, shape=True))
     return found
 
 
@@ -327,7 +345,8 @@ def validate_model(values: Mapping) -> list[Problem]:
         and count != ""
         and (not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= MAX_COUNT)
     ):
-        problems.append(problem("parameter_count_invalid", "parameter_count"))
+        # The column holds a positive whole number, checked by the database too.
+        problems.append(problem("parameter_count_invalid", "parameter_count", shape=True))
     return problems
 
 
@@ -366,7 +385,7 @@ def validate_general(values: Mapping) -> list[Problem]:
     problems += lists(values, ["languages", "content_types"], "")
     problems += validate_languages(items(values.get("languages")))
     problems += [
-        problem("content_type_invalid", f"content_types.{i}")
+        problem("content_type_invalid", f"content_types.{i}", shape=True)
         for i, kind in enumerate(items(values.get("content_types")))
         if not isinstance(kind, str) or not 0 < len(kind.strip()) <= 100
     ]
@@ -375,13 +394,15 @@ def validate_general(values: Mapping) -> list[Problem]:
 
 def validate_sizes(values: Mapping) -> list[Problem]:
     bands = values.get("training_data_size") or {}
-    if not isinstance(bands, Mapping) or not bands:
+    if not isinstance(bands, Mapping):
+        return [problem("size_band_invalid", "training_data_size", shape=True)]
+    if not bands:
         return [problem("size_band_missing", "training_data_size")]
     problems = []
     for modality, band in bands.items():
         field = f"training_data_size.{modality}"
         if not isinstance(band, str) or band not in choices.SIZE_BANDS.get(modality, {}):
-            problems.append(problem("size_band_invalid", field))
+            problems.append(problem("size_band_invalid", field, shape=True))
             continue
         figure = exact_figure(values, choices.SIZE_TOTAL_FIELDS[modality])
         if (
@@ -397,16 +418,29 @@ def validate_languages(languages: list) -> list[Problem]:
     problems, seen, total = [], set(), Decimal(0)
     for i, entry in enumerate(languages):
         code = entry.get("code") if isinstance(entry, Mapping) else None
-        if not isinstance(code, str) or not is_language_code(code):
+        if not isinstance(code, str):  # not even text: nothing to keep
+            problems.append(
+                problem("language_invalid", f"languages.{i}.code", shape=True, value=code)
+            )
+            continue
+        if not is_language_code(code):
             problems.append(problem("language_invalid", f"languages.{i}.code", value=code))
             continue
         if code in seen:
             problems.append(problem("language_duplicate", f"languages.{i}.code", value=code))
         seen.add(code)
-        share = as_decimal(entry.get("share_percent"))
+        raw = entry.get("share_percent")
+        share = as_decimal(raw)
         if share is None or not 0 <= share <= 100:
+            # Not a number can't be kept; a number out of range can, to be corrected.
+            shape = raw is not None and share is None
             problems.append(
-                problem("language_share_invalid", f"languages.{i}.share_percent", value=code)
+                problem(
+                    "language_share_invalid",
+                    f"languages.{i}.share_percent",
+                    shape=shape,
+                    value=code,
+                )
             )
         else:
             total += share
@@ -417,26 +451,27 @@ def validate_languages(languages: list) -> list[Problem]:
 
 # --- Data sources
 
+# The four dates of a source (collection start and end, first used) are asked for but optional
+# (DESIGN §3.3): providers often don't know them for a public dataset, and an invented date is
+# worse than none. When given they must be real, in order and not in the future.
 SOURCE_REQUIRED = [
     ("name", "source_name_required"),
     ("description", "description_required"),
     ("modalities", "modalities_required"),
     ("share_percent", "share_required"),
-    ("collection_start", "collection_start_required"),
-    ("first_used_on", "first_used_on_required"),
     ("purpose", "purpose_required"),
 ]
-SOURCE_CHOICES = [
-    ("category", choices.SourceCategory.values, "category_invalid"),
-    ("licence_use_category", choices.LicenceUse.values, "licence_use_invalid"),
-    ("acquisition", choices.Acquisition.values, "acquisition_invalid"),
-    ("personal_data", choices.YesNoUnknown.values, "personal_data_invalid"),
-    ("ip_status", choices.IpStatus.values, "ip_status_invalid"),
-]
 # Enum `.values` builds a new list on every read; rules run for each of thousands of rows.
+SOURCE_CATEGORIES = frozenset(choices.SourceCategory.values)
+ANSWERS = frozenset(choices.YesNoUnknown.values)
+SOURCE_CHOICES = [
+    ("licence_use_category", frozenset(choices.LicenceUse.values), "licence_use_invalid"),
+    ("acquisition", frozenset(choices.Acquisition.values), "acquisition_invalid"),
+    ("personal_data", ANSWERS, "personal_data_invalid"),
+    ("ip_status", frozenset(choices.IpStatus.values), "ip_status_invalid"),
+]
 MODALITIES = frozenset(choices.Modality.values)
 PROCESSING = frozenset(choices.Processing.values)
-ANSWERS = frozenset(choices.YesNoUnknown.values)
 SOURCE_DATES = ["collection_start", "collection_end", "first_used_on"]
 SOURCE_YES_NO = [
     "collection_ongoing",
@@ -461,6 +496,15 @@ def validate_source(values: Mapping, prefix: str = "", today: date | None = None
     `today` (the register's local date) may be given by a caller checking thousands of sources.
     """
     problems = required(values, SOURCE_REQUIRED, prefix)
+    # A source is stored with its kind: the database holds none without one.
+    problems += one_of(
+        values,
+        "category",
+        SOURCE_CATEGORIES,
+        "category_invalid",
+        prefix,
+        stored_blank=False,
+    )
     problems += not_too_long(values, SOURCE_LIMITS, prefix)
     problems += lists(values, SOURCE_LISTS, prefix)
     problems += yes_or_no(values, SOURCE_YES_NO, prefix)
@@ -503,12 +547,13 @@ def validate_source(values: Mapping, prefix: str = "", today: date | None = None
 
 
 def validate_share(values: Mapping, prefix: str) -> list[Problem]:
+    """A share is a number from 0 to 100: the column holds nothing else (a database check)."""
     raw = values.get("share_percent")
     share = as_decimal(raw)
     if blank(raw):
         return []
-    if share is None or not 0 <= share <= 100:
-        return [problem("share_invalid", prefix + "share_percent")]
+    if share is None or not 0 <= share <= 100 or share != round(share, 3):
+        return [problem("share_invalid", prefix + "share_percent", shape=True)]
     return []
 
 
@@ -516,8 +561,6 @@ def validate_collection_dates(values: Mapping, prefix: str, today: date | None) 
     problems = real_dates(values, SOURCE_DATES, prefix)
     problems += not_in_future(values, SOURCE_DATES, prefix, today)
     start, end = as_date(values.get("collection_start")), as_date(values.get("collection_end"))
-    if not values.get("collection_ongoing") and blank(values.get("collection_end")):
-        problems.append(problem("collection_end_required", prefix + "collection_end"))
     if start and end and end < start:
         problems.append(problem("collection_dates_order", prefix + "collection_end"))
     return problems
@@ -576,12 +619,20 @@ def validate_generators(values: Mapping, prefix: str) -> list[Problem]:
     problems = []
     for i, generator in enumerate(items(generators)):
         field = f"{prefix}generator_models.{i}"
-        generator = generator if isinstance(generator, Mapping) else {}
+        if not isinstance(generator, Mapping):
+            problems.append(problem("generator_name_required", field + ".name", shape=True))
+            continue
         if blank(str(generator.get("name") or "").strip()):
             problems.append(problem("generator_name_required", field + ".name"))
         terms = generator.get("terms_permit_training")
         if not (isinstance(terms, str) and terms in ANSWERS):
-            problems.append(problem("generator_terms_invalid", field + ".terms_permit_training"))
+            problems.append(
+                problem(
+                    "generator_terms_invalid",
+                    field + ".terms_permit_training",
+                    shape=not blank(terms),
+                )
+            )
     return problems
 
 
@@ -604,10 +655,19 @@ def validate_source_shares(sources: list[Mapping]) -> list[Problem]:
 def validate_party(values: Mapping, prefix: str = "") -> list[Problem]:
     problems = required(values, [("name", "party_name_required")], prefix)
     problems += not_too_long(values, PARTY_LIMITS, prefix)
-    problems += one_of(values, "role", choices.PartyRole.values, "party_role_invalid", prefix)
+    # A party is stored with its role: the database holds none without one.
+    problems += one_of(
+        values, "role", choices.PartyRole.values, "party_role_invalid", prefix, stored_blank=False
+    )
     country = values.get("country") or ""
     if country and not (isinstance(country, str) and is_country_code(country)):
         problems.append(problem("country_invalid", prefix + "country", value=country))
+    number = values.get("company_number") or ""
+    if country == "GB" and isinstance(number, str):
+        # A UK party's number is a Companies House one, judged as it would be written there.
+        problems += problems_company_number(
+            normalise_company_number(number), prefix + "company_number"
+        )
     return problems
 
 

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from registry.accounts.models import Membership, User
 from registry.accounts.roles import DECISION_MAKER
+from registry.accounts.validation import problems_signing
 from registry.audit.services import record
 from registry.filings.models import Filing, FilingSnapshot, FilingTransition
 from registry.filings.states import EDITABLE, TRANSITIONS, Actor, Status
 from registry.filings.validation import filing_problem, validate_statement_of_truth
 from registry.lib.canonical import canonical_json, sha256_hex
-from registry.lib.problems import Problem, ProblemsError, raise_if_any
+from registry.lib.problems import Problem, ProblemsError, raise_if_any, shape_of
 
 F = TypeVar("F", bound=Filing)
 
@@ -139,10 +140,13 @@ def filing_row_save(
     values: Mapping[str, Any],
     expected_lock_version: int | None,
     actor: User,
+    complete: bool = True,
 ) -> Any:
     """Add a row to a draft already locked for edit, or change one, refused if it went stale.
 
-    The values are merged over what is stored, so a partial change keeps the other answers.
+    The values are merged over what is stored, so a partial change keeps the other answers. A
+    value that can't be stored is always refused; with `complete`, so is any other problem of
+    the row (a question page asks for all of its own answers before it continues).
     """
     values = empty_as_stored(rows.model, values)
     if row is not None:
@@ -154,7 +158,8 @@ def filing_row_save(
     else:
         row, before = rows.model(**{rows.parent: filing}), None
     merged = (before or {}) | dict(values)
-    raise_if_any(rows.validate(merged))
+    found = rows.validate(merged)
+    raise_if_any(found if complete else shape_of(found))
     for field in rows.fields:
         if field in merged:
             setattr(row, field, merged[field])
@@ -188,7 +193,7 @@ def filing_sign(filing: F, actor: User, name: str, role: str) -> F:
         "signatory_role": role.strip(),
         "signed_at": timezone.now(),
     }
-    raise_if_any(validate_statement_of_truth(values))
+    raise_if_any([*problems_signing(actor), *validate_statement_of_truth(values)])
     for field, value in values.items():
         setattr(filing, field, value)
     filing.save(update_fields=list(values))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,6 +59,17 @@ def as_date(value: Any) -> date | None:
 
 def filing_problem(code: str, field: str = "", **values: Any) -> Problem:
     return Problem(code=code, field=field, message=MESSAGES[code].format(**values))
+
+
+# The statement of truth's own answers: what a draft may lack until it is signed.
+STATEMENT_ANSWERS = frozenset(
+    {"signatory_name_required", "signatory_role_required", "statement_not_confirmed"}
+)
+
+
+def before_signing(problems: Iterable[Problem]) -> list[Problem]:
+    """What still stops submission once the statement of truth is signed, as it is on submit."""
+    return [problem for problem in problems if problem.code not in STATEMENT_ANSWERS]
 
 
 def validate_statement_of_truth(values: Mapping) -> list[Problem]:

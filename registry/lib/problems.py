@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong: a stable code, its field ("" for the whole thing) and a sentence."""
+    """One thing wrong: a stable code, its field ("" for the whole thing) and a sentence.
+
+    `shape` marks a value that cannot be stored as given (a wrong type, a choice not in the
+    list, a date that is not one, text over its limit): it is refused wherever it is written.
+    Any other problem (an answer missing, a code not in ISO's list, shares that don't add up) is
+    one of completeness or consistency: a draft may hold it, and it stops only a submission.
+    """
 
     code: str
     field: str
     message: str
+    shape: bool = False
+
+    def moved(self, field: str) -> Problem:
+        """The same problem, about the field where it sits in a larger whole."""
+        return replace(self, field=field)
+
+
+def shape_of(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop a value being stored at all (DESIGN §3.4's first level)."""
+    return [problem for problem in problems if problem.shape]
 
 
 class ProblemsError(Exception):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from registry.accounts.models import User
 from registry.accounts.roles import FILER_ROLES
 from registry.declarations.models import AIModel, ProvenanceDeclaration
-from registry.declarations.views import place_findings as place_declaration_findings
+from registry.declarations.views.findings import place_findings as place_declaration_findings
 from registry.filings.models import Filing, FilingTransition
 from registry.filings.selectors import PlacedFinding, filing_feedback
 from registry.notifications.models import Kind

@@ -26,8 +26,8 @@ from registry.filings.services import (
     may_edit,
 )
 from registry.filings.states import OPEN, Status
-from registry.filings.validation import filing_problem, validate_statement_of_truth
-from registry.lib.problems import Problem, ProblemsError, raise_if_any
+from registry.filings.validation import filing_problem
+from registry.lib.problems import Problem, ProblemsError, raise_if_any, shape_of
 from registry.providers import selectors
 from registry.providers.models import (
     InvestmentLink,
@@ -36,6 +36,7 @@ from registry.providers.models import (
     RegistrationSequence,
 )
 from registry.providers.validation import (
+    normalise_company_number,
     validate_link,
     validate_ownership,
     validate_provider_details,
@@ -66,10 +67,11 @@ def provider_details(provider: Provider) -> dict[str, Any]:
 
 
 def clean_details(details: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep only the detail fields, trimmed, with codes in upper case."""
+    """Keep only the detail fields, trimmed, with codes in upper case and the company number
+    as Companies House writes it."""
     cleaned = {field: str(details.get(field) or "").strip() for field in DETAIL_FIELDS}
     cleaned["country"] = cleaned["country"].upper()
-    cleaned["company_number"] = cleaned["company_number"].upper().replace(" ", "")
+    cleaned["company_number"] = normalise_company_number(cleaned["company_number"])
     return cleaned
 
 
@@ -186,8 +188,12 @@ def link_save(
     values: Mapping[str, Any],
     link: InvestmentLink | None = None,
     expected_lock_version: int | None = None,
+    complete: bool = True,
 ) -> InvestmentLink:
-    """Add an investment link, or change one (refused if changed since the form was opened)."""
+    """Add an investment link, or change one (refused if changed since the form was opened).
+
+    A value that can't be stored is refused; with `complete`, so is any other problem of it.
+    """
     statement = filing_for_edit(OWNERSHIP, statement.pk, actor)
     return filing_row_save(
         filing=statement,
@@ -196,6 +202,7 @@ def link_save(
         values=values,
         expected_lock_version=expected_lock_version,
         actor=actor,
+        complete=complete,
     )
 
 
@@ -229,6 +236,24 @@ def ownership_discard(*, actor: User, statement: OwnershipStatement) -> None:
     statement.delete()
 
 
+@transaction.atomic
+def ownership_sign_and_submit(
+    *, actor: User, statement: OwnershipStatement, role: str, expected_lock_version: int
+) -> OwnershipStatement:
+    """Sign the statement of truth as the person submitting, under their account's name, and
+    submit: both or neither."""
+    signed = ownership_sign(
+        actor=actor,
+        statement=statement,
+        name=actor.full_name,
+        role=role,
+        expected_lock_version=expected_lock_version,
+    )
+    return ownership_transition(
+        actor=actor, statement=signed, action="submit", expected_lock_version=signed.lock_version
+    )
+
+
 def ownership_transition(
     *,
     actor: User | None,
@@ -255,7 +280,8 @@ def ownership_transition(
 def ownership_create(
     *, actor: User, provider: Provider, amend: bool, body: Mapping[str, Any]
 ) -> OwnershipStatement:
-    """Start the next version and fill it from one body: all of it is written, or none of it.
+    """Start the next version and fill it from one body, keeping all that can be stored; a value
+    that can't be refuses the whole, and no draft is started.
 
     The body is what `ownership_fill` takes; an empty one leaves the new draft as started.
     """
@@ -277,10 +303,12 @@ def ownership_fill(
     `signatory_role`, and `sign` (true signs the statement of truth once the rest is saved).
 
     1. Lock the draft; refuse it if it can't be changed or changed since the client read it.
-    2. Check every link and the signature; refuse the lot, writing nothing, if any has problems
-       (their fields point into the body, like `links.2.share_percent`).
+    2. Check every link; refuse the lot, writing nothing, if any value can't be stored (their
+       fields point into the body, like `links.2.share_percent`). What is missing or
+       inconsistent is kept, for `validate` and submit to report.
     3. Replace the links and set the signatory: a change voids an earlier signature.
-    4. Sign if asked, and record the change in the audit trail.
+    4. Sign if asked and both the signatory's name and role are there (validate says when they
+       are not), and record the change in the audit trail.
     """
     statement = filing_for_edit(OWNERSHIP, statement.pk, actor, expected_lock_version)
     links = [empty_as_stored(InvestmentLink, link) for link in body.get("links") or []]
@@ -288,7 +316,7 @@ def ownership_fill(
         field: str((body[field] if field in body else getattr(statement, field)) or "").strip()
         for field in ("signatory_name", "signatory_role")
     }
-    raise_if_any(problems_filling(links, signatory, sign=bool(body.get("sign"))))
+    raise_if_any(shape_of(problems_filling(links)))
     before = filled_data(statement)
     changed = "links" in body or any(field in body for field in signatory)
     if "links" in body:
@@ -311,26 +339,20 @@ def ownership_fill(
             before=before,
             after=filled_data(statement),
         )
-    if body.get("sign"):
+    if body.get("sign") and all(signatory.values()):
         statement = filing_sign(
             statement, actor, signatory["signatory_name"], signatory["signatory_role"]
         )
     return statement
 
 
-def problems_filling(
-    links: list[dict[str, Any]], signatory: Mapping[str, str], *, sign: bool
-) -> list[Problem]:
-    """What stops `ownership_fill`: any link's problems, and a signature without a signatory."""
-    problems = [
+def problems_filling(links: list[dict[str, Any]]) -> list[Problem]:
+    """Every problem of the links a body gives, their fields pointing into the body."""
+    return [
         problem
         for index, link in enumerate(links)
         for problem in validate_link(link, prefix=f"links.{index}.")
     ]
-    if sign:
-        # The signature is dated now; only the name and role can be missing.
-        problems += validate_statement_of_truth({**signatory, "signed_at": "now"})
-    return problems
 
 
 def filled_data(statement: OwnershipStatement) -> dict[str, Any]:

@@ -49,6 +49,10 @@ from registry.providers.selectors import LINK_FIELDS
 RowStatus = Literal["added", "removed", "changed"]
 
 NOT_GIVEN = "Not given"
+# A source's dates are asked for but optional (DESIGN §3.3): missing, they are "not stated", as
+# the label says, rather than a question left unanswered.
+NOT_STATED = "Not stated"
+OPTIONAL_DATES = frozenset({"collection_start", "collection_end", "first_used_on"})
 # Long lists show counts and at most this many of the items added, and as many removed.
 MAX_EXAMPLES = 20
 MINUS = "\u2212"
@@ -446,7 +450,7 @@ def normal_number(value: Any) -> Any:
 def readable(field: str, value: Any) -> str:
     """A normalised value as a person reads it."""
     if value is None:
-        return NOT_GIVEN
+        return NOT_STATED if field in OPTIONAL_DATES else NOT_GIVEN
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, Decimal):

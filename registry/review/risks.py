@@ -342,12 +342,17 @@ def red_team_overdue_on(data: Mapping[str, Any]) -> date | None:
     return date.min if performed is None else performed + RED_TEAM_VALID_FOR + timedelta(days=1)
 
 
+def in_words(day: date) -> str:
+    """A date as people write it, and as the label shows dates: 1 February 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def check_red_team_overdue(data: Mapping[str, Any], today: date) -> str | None:
     overdue_on = red_team_overdue_on(data)
     if overdue_on is None or today < overdue_on:
         return None
     performed = as_date((latest_attestation(data) or {}).get("performed_on"))
-    when = f"the latest was on {performed.isoformat()}" if performed else "none is dated"
+    when = f"the latest was on {in_words(performed)}" if performed else "none is dated"
     return f"No red-teaming in the last 12 months: {when}"
 
 
@@ -356,7 +361,7 @@ def check_red_team_open_findings(data: Mapping[str, Any], today: date) -> str | 
     if latest is None or latest.get("outcome") != "findings_open":
         return None
     performed = as_date(latest.get("performed_on"))
-    when = f" on {performed.isoformat()}" if performed else ""
+    when = f" on {in_words(performed)}" if performed else ""
     return f"The latest red-teaming{when} left findings open"
 
 

@@ -47,8 +47,10 @@ def validate_finding(values: Mapping[str, Any], data: Mapping[str, Any]) -> list
     return problems
 
 
-# Keys of a filing's data that are bookkeeping, not answers a provider gives.
-NOT_FIELDS = frozenset({"reference", "version", "signed_at", "id"})
+# Keys of a filing's data that are bookkeeping, not answers a provider gives: the filing's own
+# (its version, not the model's `model.version`), and any row's id.
+NOT_FIELDS = frozenset({"reference", "version", "signed_at"})
+NOT_ROW_FIELDS = frozenset({"id"})
 
 
 def field_exists(data: Mapping[str, Any], path: str) -> bool:
@@ -56,8 +58,8 @@ def field_exists(data: Mapping[str, Any], path: str) -> bool:
     if not path:
         return False
     node: Any = data
-    for part in path.split("."):
-        if part in NOT_FIELDS:
+    for depth, part in enumerate(path.split(".")):
+        if part in NOT_ROW_FIELDS or (depth == 0 and part in NOT_FIELDS):
             return False
         if isinstance(node, Mapping) and part in node:
             node = node[part]

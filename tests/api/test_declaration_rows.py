@@ -10,7 +10,6 @@ from registry.declarations.models import DataSource, RedTeamAttestation, SupplyC
 from registry.filings.states import Status
 from tests.api.test_declarations import (
     ATTESTATION,
-    CRAWL,
     PARTY,
     PUBLIC_DATASET,
     DeclarationApiTestCase,
@@ -74,24 +73,27 @@ class SourceTests(RowTestCase):
         response = self.call("PUT", url, body)
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["dataset_version"], "")
+        # A source of only a name has no kind, and the register holds none without one.
         self.assertRefused(
             lambda: self.call("PUT", url, {"name": "Only a name"}),
             400,
-            "description_required",
-            "/description",
+            "category_invalid",
+            "/category",
         )
+        # With its kind it is kept, with what it still lacks.
+        kept = self.call("PUT", url, {"name": "A name", "category": "public_dataset"})
+        self.assertEqual(kept.status_code, 200, kept.content)
+        lacking = {(p["code"], p["pointer"]) for p in kept.json()["problems"]}
+        self.assertIn(("description_required", "/description"), lacking)
 
-    def test_bad_sources_are_refused_with_pointers_and_nothing_is_written(self):
+    def test_unstorable_values_are_refused_with_pointers_and_nothing_is_written(self):
         url = self.url(self.declaration, "sources/")
         cases = [
-            ({"licence": "GPL-9.0"}, "licence_invalid", "/licence"),
             ({"share_percent": "a lot"}, "invalid", "/share_percent"),
             ({"share_percent": 101}, "share_invalid", "/share_percent"),
             ({"modalities": ["smell"]}, "invalid_choice", "/modalities/0"),
             ({"personal_data": "perhaps"}, "invalid_choice", "/personal_data"),
-            ({"collection_end": "2022-01-01"}, "collection_dates_order", "/collection_end"),
-            ({"countries": ["GBR"]}, "country_invalid", "/countries"),
-            ({"name": None}, "source_name_required", "/name"),
+            ({"category": ""}, "category_invalid", "/category"),
             ({"size_bytes": 2**64}, "number_too_large", "/size_bytes"),
             ({"secret": 1}, "unknown_field", "/secret"),
         ]
@@ -103,29 +105,70 @@ class SourceTests(RowTestCase):
                     code,
                     pointer,
                 )
-        crawl = CRAWL | {"top_domains": ["ok.example", "not a host"]}
-        self.assertRefused(
-            lambda: self.call("POST", url, crawl), 400, "top_domain_invalid", "/top_domains/1"
-        )
+
+    def test_a_source_with_problems_is_kept_and_says_what_it_lacks(self):
+        url = self.url(self.declaration, "sources/")
+        cases = [
+            ({"licence": "GPL-9.0"}, "licence_invalid", "/licence"),
+            ({"collection_end": "2022-01-01"}, "collection_dates_order", "/collection_end"),
+            ({"countries": ["GBR"]}, "country_invalid", "/countries"),
+            ({"name": None}, "source_name_required", "/name"),
+            (
+                {"category": "web_crawl", "top_domains": ["ok.example", "not a host"]},
+                "top_domain_invalid",
+                "/top_domains/1",
+            ),
+        ]
+        for change, code, pointer in cases:
+            with self.subTest(code):
+                response = self.call("POST", url, PUBLIC_DATASET | change)
+                self.assertEqual(response.status_code, 201, response.content)
+                lacking = {(p["code"], p["pointer"]) for p in response.json()["problems"]}
+                self.assertIn((code, pointer), lacking)
+                # Nothing sent is lost: the source reads back with the answer as sent.
+                field = pointer.split("/")[1]
+                sent = (PUBLIC_DATASET | change)[field]
+                again = self.call("GET", f"{url}{response.json()['id']}/").json()
+                self.assertEqual(again[field], sent if sent is not None else "")
+                self.assertIn(
+                    {"code": code, "pointer": pointer},
+                    [{"code": p["code"], "pointer": p["pointer"]} for p in again["problems"]],
+                )
+
+    def test_source_dates_are_optional(self):
+        url = self.url(self.declaration, "sources/")
+        undated = PUBLIC_DATASET | {
+            "collection_start": None,
+            "collection_end": None,
+            "first_used_on": None,
+            "collection_ongoing": False,
+        }
+        response = self.call("POST", url, undated)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(response.json()["problems"], [])
 
     def test_1000_sources_in_one_request(self):
         DataSourceFactory(declaration=self.declaration)
         response = self.call("POST", self.url(self.declaration, "sources/"), numbered(1000))
         self.assertEqual(response.status_code, 201, response.content)
-        self.assertEqual(response.json(), {"created": 1000, "total": 1001})
+        self.assertEqual(response.json(), {"created": 1000, "total": 1001, "problems": []})
         self.assertEqual(self.declaration.sources.count(), 1001)
         self.assertEqual(self.declaration.sources.filter(licence="CC-BY-4.0").count(), 1001)
 
-    def test_a_bad_row_in_bulk_writes_nothing_and_names_the_index(self):
+    def test_bulk_keeps_rows_with_problems_and_refuses_unstorable_ones(self):
         rows = numbered(5)
         rows[3]["licence"] = "not-a-licence"
         rows[4]["share_percent"] = "x"
         url = self.url(self.declaration, "sources/")
         self.assertRefused(lambda: self.call("POST", url, rows), 400, "invalid", "/4/share_percent")
         rows[4]["share_percent"] = 1
-        self.assertRefused(
-            lambda: self.call("POST", url, rows), 400, "licence_invalid", "/3/licence"
+        response = self.call("POST", url, rows)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(
+            [(p["code"], p["pointer"]) for p in response.json()["problems"]],
+            [("licence_invalid", "/3/licence")],
         )
+        self.assertEqual(self.declaration.sources.filter(licence="not-a-licence").count(), 1)
 
     def test_10001_sources_are_too_many(self):
         url = self.url(self.declaration, "sources/")
@@ -146,7 +189,7 @@ class SourceTests(RowTestCase):
         etag = self.call("GET", self.url(self.declaration))["ETag"]
         response = self.call("PUT", url, numbered(3), headers={"If-Match": etag})
         self.assertEqual(response.status_code, 200, response.content)
-        self.assertEqual(response.json(), {"created": 3, "total": 3})
+        self.assertEqual(response.json(), {"created": 3, "total": 3, "problems": []})
         self.assertFalse(DataSource.objects.filter(pk=old.pk).exists())
         self.assertRefused(
             lambda: self.call("PUT", url, numbered(1), headers={"If-Match": etag}),
@@ -241,11 +284,11 @@ class PartyAndAttestationTests(RowTestCase):
         attestation = RedTeamAttestation.objects.get()
         self.assertEqual(added.json()["report_sha256"], None)
         item = self.url(self.declaration, f"red-team/{attestation.pk}/")
-        self.assertRefused(
-            lambda: self.call("PATCH", item, {"next_due": "2025-01-01"}),
-            400,
-            "next_due_order",
-            "/next_due",
+        kept = self.call("PATCH", item, {"next_due": "2025-01-01"})
+        self.assertEqual(kept.status_code, 200, kept.content)
+        self.assertEqual(
+            [(p["code"], p["pointer"]) for p in kept.json()["problems"]],
+            [("next_due_order", "/next_due")],
         )
         self.assertRefused(
             lambda: self.call("PATCH", item, {"scope": ["everything"]}),

@@ -181,6 +181,11 @@ class DeclarationApiTestCase(ApiTestCase):
         return body
 
 
+def refused_etag(case, url: str) -> str:
+    """The ETag of the declaration as it stands (a refused submission changes nothing)."""
+    return case.call("GET", url)["ETag"]
+
+
 class CreateTests(DeclarationApiTestCase):
     def test_a_blank_draft_needs_only_the_model(self):
         response = self.call("POST", "/api/v1/declarations/", {"model": self.model.pk})
@@ -247,38 +252,88 @@ class CreateTests(DeclarationApiTestCase):
         listed = self.call("GET", "/api/v1/declarations/?status=submitted").json()
         self.assertEqual([d["id"] for d in listed["results"]], [created["id"]])
 
-    def test_every_problem_of_the_body_is_reported_with_its_pointer_and_nothing_is_written(self):
-        body = whole_body(
+    # Seven problems of different kinds, each of a value that can be stored: a draft holds them.
+    SEVEN_PROBLEMS = {
+        ("tdm_opt_out_measures_required", "/tdm_opt_out_measures"),
+        ("source_name_required", "/sources/1/name"),
+        ("licence_invalid", "/sources/2/licence"),
+        ("top_domains_required", "/sources/3/top_domains"),
+        ("country_invalid", "/supply_chain/1/country"),
+        ("summary_required", "/red_team_attestations/0/summary"),
+        ("language_invalid", "/languages/1/code"),
+    }
+
+    def seven_problem_body(self) -> dict[str, Any]:
+        return whole_body(
             self.model.pk,
             tdm_opt_out_measures="",
+            languages=[{"code": "en", "share_percent": 90}, {"code": "xx", "share_percent": 10}],
             sources=[
-                PUBLIC_DATASET,
-                PUBLIC_DATASET | {"name": ""},
-                PUBLIC_DATASET | {"licence": "MIT AND (Apache-2.0"},
-                CRAWL | {"top_domains": []},
+                PUBLIC_DATASET | {"share_percent": 40},
+                PUBLIC_DATASET | {"name": "", "share_percent": 20},
+                PUBLIC_DATASET | {"licence": "MIT AND (Apache-2.0", "share_percent": 10},
+                CRAWL | {"top_domains": [], "share_percent": 30},
             ],
             supply_chain=[PARTY, PARTY | {"country": "XX"}],
             red_team_attestations=[ATTESTATION | {"summary": ""}],
-            signatory_name="",
         )
-        before = self.written()
+
+    def test_a_draft_keeps_every_problem_and_validate_and_submit_list_them_all(self):
+        body = self.seven_problem_body()
         response = self.call("POST", "/api/v1/declarations/", body)
-        problem = self.assertProblem(response, 400, "invalid")
-        self.assertEqual(
-            {(p["code"], p["pointer"]) for p in problem["problems"]},
-            {
-                ("tdm_opt_out_measures_required", "/tdm_opt_out_measures"),
-                ("source_name_required", "/sources/1/name"),
-                ("licence_invalid", "/sources/2/licence"),
-                ("top_domains_required", "/sources/3/top_domains"),
-                ("country_invalid", "/supply_chain/1/country"),
-                ("summary_required", "/red_team_attestations/0/summary"),
-                ("signatory_name_required", "/signatory_name"),
-            },
-        )
-        for item in problem["problems"]:
+        self.assertEqual(response.status_code, 201, response.content)
+        created = response.json()
+        problems = {(p["code"], p["pointer"]) for p in created["problems"]}
+        self.assertEqual(problems, self.SEVEN_PROBLEMS)
+        for item in created["problems"]:
             resolve(body, item["pointer"])  # each points at something in the request
-        self.assertEqual(self.written(), before)
+        declaration = ProvenanceDeclaration.objects.get(pk=created["id"])
+        # Nothing that was sent is lost: the bad licence and the blank name are kept as sent.
+        names = list(declaration.sources.order_by("id").values_list("name", "licence"))
+        self.assertEqual(names[1][0], "")
+        self.assertEqual(names[2][1], "MIT AND (Apache-2.0")
+        self.assertEqual(declaration.supply_chain.order_by("id").last().country, "XX")
+        url = self.url(declaration)
+        checked = self.call("POST", self.url(declaration, "validate"), {}, key="acme-read").json()
+        self.assertIs(checked["valid"], False)
+        self.assertEqual({(p["code"], p["pointer"]) for p in checked["problems"]}, problems)
+        submit = self.url(declaration, "submit")
+        refused = self.call("POST", submit, {}, headers={"If-Match": response["ETag"]})
+        problem = self.assertProblem(refused, 400, "invalid")
+        self.assertEqual({(p["code"], p["pointer"]) for p in problem["problems"]}, problems)
+        # One PATCH fixes all seven, and it submits.
+        fix = {
+            "tdm_opt_out_measures": GENERAL["tdm_opt_out_measures"],
+            "languages": GENERAL["languages"],
+            "sources": [PUBLIC_DATASET, CRAWL, SYNTHETIC | {"share_percent": 10}],
+            "supply_chain": [PARTY],
+            "red_team_attestations": [ATTESTATION],
+            **SIGNED,
+        }
+        fixed = self.call("PATCH", url, fix, headers={"If-Match": refused_etag(self, url)})
+        self.assertEqual(fixed.status_code, 200, fixed.content)
+        self.assertEqual(fixed.json()["problems"], [])
+        submitted = self.call("POST", submit, {}, headers={"If-Match": fixed["ETag"]})
+        self.assertEqual(submitted.status_code, 200, submitted.content)
+        self.assertEqual(submitted.json()["status"], "submitted")
+
+    def test_a_later_write_with_problems_loses_nothing_saved_before(self):
+        created = self.call("POST", "/api/v1/declarations/", whole_body(self.model.pk)).json()
+        declaration = ProvenanceDeclaration.objects.get(pk=created["id"])
+        before = [s["licence"] for s in declaration.sources.order_by("id").values("licence")]
+        changed = self.call(
+            "PATCH",
+            self.url(declaration),
+            {"illegal_content_measures": "", "total_tokens": "lots"},
+            headers={"If-Match": created["etag"]},
+        )
+        # A value that can't be stored refuses the whole body: the other answer is not emptied.
+        self.assertProblem(changed, 400, "invalid", "/total_tokens")
+        declaration.refresh_from_db()
+        self.assertEqual(declaration.illegal_content_measures, GENERAL["illegal_content_measures"])
+        self.assertEqual(
+            [s["licence"] for s in declaration.sources.order_by("id").values("licence")], before
+        )
 
     def test_bad_shapes_are_refused_with_a_pointer_and_nothing_is_written(self):
         cases = {
@@ -351,14 +406,18 @@ class CreateTests(DeclarationApiTestCase):
             [(p["code"], p["pointer"]) for p in body["problems"]], [("too_many_rows", "/sources")]
         )
 
-    def test_names_without_sign_are_refused_rather_than_ignored(self):
+    def test_names_without_sign_are_kept_unsigned(self):
         body = whole_body(self.model.pk)
         del body["sign"]
-        self.assertRefused(
-            lambda: self.call("POST", "/api/v1/declarations/", body),
-            400,
-            "statement_not_confirmed",
-            "/sign",
+        response = self.call("POST", "/api/v1/declarations/", body)
+        self.assertEqual(response.status_code, 201, response.content)
+        declaration = ProvenanceDeclaration.objects.get(pk=response.json()["id"])
+        self.assertEqual(
+            (declaration.signatory_name, declaration.signed_at), (SIGNED["signatory_name"], None)
+        )
+        self.assertEqual(
+            [(p["code"], p["pointer"]) for p in response.json()["problems"]],
+            [("statement_not_confirmed", "/signed_at")],
         )
 
     def test_another_providers_model_is_404_and_points_at_the_model(self):
@@ -535,25 +594,27 @@ class ChangeTests(DeclarationApiTestCase):
             (again["signatory_name"], again["signed_at"] is None), ("Alice Owner", False)
         )
 
-    def test_patch_refuses_rows_and_invalid_general_information(self):
+    def test_patch_keeps_inconsistent_answers_and_refuses_unstorable_ones(self):
         declaration = self.draft()
-        self.assertRefused(
-            lambda: self.call("PATCH", self.url(declaration), {"sources": []}),
-            400,
-            "unknown_field",
-            "/sources",
-        )
         future = (timezone.localdate() + timedelta(days=2)).isoformat()
-        self.assertRefused(
-            lambda: self.call("PATCH", self.url(declaration), {"latest_collection_date": future}),
-            400,
-            "date_in_future",
-            "/latest_collection_date",
+        for body, code, pointer in [
+            ({"latest_collection_date": future}, "date_in_future", "/latest_collection_date"),
+            ({"total_images": -1}, "number_negative", "/total_images"),
+            ({"sources": []}, "sources_required", "/sources"),
+        ]:
+            with self.subTest(body=body):
+                response = self.call("PATCH", self.url(declaration), body)
+                self.assertEqual(response.status_code, 200, response.content)
+                found = {(p["code"], p["pointer"]) for p in response.json()["problems"]}
+                self.assertIn((code, pointer), found)
+        declaration.refresh_from_db()
+        self.assertEqual(
+            (declaration.total_images, str(declaration.latest_collection_date)), (-1, future)
         )
         self.assertRefused(
-            lambda: self.call("PATCH", self.url(declaration), {"total_images": -1}),
+            lambda: self.call("PATCH", self.url(declaration), {"total_images": "many"}),
             400,
-            "number_negative",
+            "invalid",
             "/total_images",
         )
 
@@ -573,28 +634,38 @@ class ChangeTests(DeclarationApiTestCase):
         self.assertEqual(declaration.supply_chain.count(), 1)
         self.assertIsNotNone(declaration.signed_at)
 
-    def test_put_with_a_problem_changes_nothing(self):
+    def test_put_keeps_what_can_be_stored_and_refuses_what_cannot(self):
         declaration = complete_declaration(model=self.model, sources=3)
         body = whole_body(self.model.pk)
         del body["model"]
         body["sources"] = [PUBLIC_DATASET, PUBLIC_DATASET | {"licence": "not a licence"}]
-        self.assertRefused(
-            lambda: self.call("PUT", self.url(declaration), body),
-            400,
-            "licence_invalid",
-            "/sources/1/licence",
+        kept = self.call("PUT", self.url(declaration), body)
+        self.assertEqual(kept.status_code, 200, kept.content)
+        self.assertIn(
+            ("licence_invalid", "/sources/1/licence"),
+            {(p["code"], p["pointer"]) for p in kept.json()["problems"]},
         )
-        self.assertRefused(
-            lambda: self.call("PUT", self.url(declaration), {"supply_chain": []}),
-            400,
-            "size_band_missing",
-            "/training_data_size",
+        self.assertEqual(declaration.sources.count(), 2)
+        emptied = self.call("PUT", self.url(declaration), {"supply_chain": []})
+        self.assertIn(
+            ("size_band_missing", "/training_data_size"),
+            {(p["code"], p["pointer"]) for p in emptied.json()["problems"]},
         )
         self.assertRefused(
             lambda: self.call("PUT", self.url(declaration), body | {"model": self.model.pk}),
             400,
             "unknown_field",
             "/model",
+        )
+        self.assertRefused(
+            lambda: self.call(
+                "PUT",
+                self.url(declaration),
+                body | {"sources": [PUBLIC_DATASET | {"share_percent": 150}]},
+            ),
+            400,
+            "share_invalid",
+            "/sources/0/share_percent",
         )
 
     def test_a_submitted_declaration_is_not_editable(self):

@@ -170,7 +170,7 @@ class CreateTests(OwnershipApiTestCase):
             ("12.345", "10_25", "NSI-7"),
         )
 
-    def test_bad_input_is_refused_with_codes_and_pointers_and_nothing_is_written(self):
+    def test_unstorable_input_is_refused_with_codes_and_pointers_and_nothing_is_written(self):
         before = self.written()
         cases = {
             "/links/0/investor_kind": (
@@ -181,28 +181,14 @@ class CreateTests(OwnershipApiTestCase):
                 "percent_invalid",
                 {"links": [LINK | {"share_percent": 150}]},
             ),
-            "/links/1/votes_percent": (
-                "votes_percent_required",
-                {"links": [LINK, LINK | {"votes_percent": None}]},
-            ),
-            "/links/1/investor_name": (
-                "investor_name_required",
-                {"links": [LINK, LINK | {"investor_name": " "}]},
-            ),
-            "/links/0/country": ("investor_country_invalid", {"links": [LINK | {"country": "XX"}]}),
-            "/links/0/nsi_reference": (
-                "nsi_reference_required",
-                {"links": [LINK | {"nsi_reference": ""}]},
+            "/links/0/country": (
+                "investor_country_invalid",
+                {"links": [LINK | {"country": "USA"}]},
             ),
             "/links/0/acquired_on": ("invalid", {"links": [LINK | {"acquired_on": "31/02/2024"}]}),
-            "/links/0/ceased_on": (
-                "link_dates_order",
-                {"links": [LINK | {"ceased_on": "2020-01-01"}]},
-            ),
             "/links/0/colour": ("unknown_field", {"links": [LINK | {"colour": "blue"}]}),
             "/colour": ("unknown_field", {"colour": "blue"}),
             "/links": ("not_a_list", {"links": "everyone"}),
-            "/signatory_name": ("signatory_name_required", {"links": [LINK], "sign": True}),
             "/amend": ("invalid", {"amend": "perhaps"}),
         }
         for pointer, (code, body) in cases.items():
@@ -212,6 +198,37 @@ class CreateTests(OwnershipApiTestCase):
         self.assertProblem(self.call("POST", BASE, too_many), 400, "max_length", pointer="/links")
         self.assertProblem(self.call("POST", BASE, raw='{"links": ['), 400, "parse_error")
         self.assertEqual(self.written(), before)
+
+    def test_a_draft_keeps_every_problem_and_lists_them(self):
+        body = {
+            "links": [
+                LINK | {"country": "XX", "nsi_reference": ""},
+                LINK | {"votes_percent": None, "investor_name": " ", "ceased_on": "2020-01-01"},
+            ],
+            "sign": True,
+        }
+        response = self.call("POST", BASE, body)
+        self.assertEqual(response.status_code, 201, response.content)
+        found = {(p["code"], p["pointer"]) for p in response.json()["problems"]}
+        self.assertEqual(
+            found,
+            {
+                ("investor_country_invalid", "/links/0/country"),
+                ("nsi_reference_required", "/links/0/nsi_reference"),
+                ("votes_percent_required", "/links/1/votes_percent"),
+                ("investor_name_required", "/links/1/investor_name"),
+                ("link_dates_order", "/links/1/ceased_on"),
+                ("signatory_name_required", "/signatory_name"),
+                ("signatory_role_required", "/signatory_role"),
+                ("statement_not_confirmed", "/signed_at"),
+            },
+        )
+        statement = OwnershipStatement.objects.get(pk=response.json()["id"])
+        self.assertEqual(
+            list(statement.links.order_by("id").values_list("country", flat=True)), ["XX", "US"]
+        )
+        checked = self.call("POST", url(statement, "validate"), {}).json()
+        self.assertEqual({(p["code"], p["pointer"]) for p in checked["problems"]}, found)
 
     def test_refusals_of_the_state(self):
         self.assertProblem(self.call("POST", BASE, {"amend": True}), 409, "nothing_to_amend")
@@ -299,8 +316,17 @@ class ChangeTests(OwnershipApiTestCase):
         response = self.call("PUT", link_url(statement), body)
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["registration_number"], "")
+        # An investor of only a name has no kind, and the register holds none without one.
         partial = self.call("PUT", link_url(statement), {"investor_name": "Only a name"})
-        self.assertProblem(partial, 400, "share_percent_required", pointer="/share_percent")
+        self.assertProblem(partial, 400, "investor_kind_invalid", pointer="/investor_kind")
+        kept = self.call(
+            "PUT", link_url(statement), {"investor_name": "A", "investor_kind": "fund"}
+        )
+        self.assertEqual(kept.status_code, 200, kept.content)
+        self.assertIn(
+            ("share_percent_required", "/share_percent"),
+            {(p["code"], p["pointer"]) for p in kept.json()["problems"]},
+        )
 
     def test_a_submitted_statement_cannot_be_changed(self):
         statement = self.draft()

@@ -674,14 +674,34 @@ class ImportTests(DeclarationServiceTestCase):
         )
         self.assertEqual(declaration.sources.count(), 3)
 
+    def test_a_draft_import_keeps_rows_with_problems_and_refuses_unstorable_ones(self):
+        declaration = self.declaration()
+        rows = self.rows(3)
+        rows[1]["licence"] = "not a licence"
+        imported = sources_import(
+            actor=self.alice, declaration=declaration, rows=rows, replace=True, complete=False
+        )
+        self.assertEqual(
+            [(p.code, p.field) for p in imported.problems], [("licence_invalid", "rows.2.licence")]
+        )
+        self.assertEqual(declaration.sources.filter(licence="not a licence").count(), 1)
+        rows[2]["share_percent"] = "lots"
+        with self.assertRaises(ProblemsError) as refused:
+            sources_import(
+                actor=self.alice, declaration=declaration, rows=rows, replace=True, complete=False
+            )
+        self.assertEqual(
+            [(p.code, p.field) for p in refused.exception.problems],
+            [("share_invalid", "rows.3.share_percent")],
+        )
+        self.assertEqual(declaration.sources.count(), 3)  # the earlier import, as it was
+
     def test_append_adds_and_replace_replaces(self):
         declaration = self.declaration()
-        self.assertEqual(
-            sources_import(
-                actor=self.alice, declaration=declaration, rows=self.rows(5), replace=False
-            ),
-            5,
+        imported = sources_import(
+            actor=self.alice, declaration=declaration, rows=self.rows(5), replace=False
         )
+        self.assertEqual((imported.count, imported.problems), (5, []))
         self.assertEqual(declaration.sources.count(), 8)
         sources_import(actor=self.bob, declaration=declaration, rows=self.rows(2), replace=True)
         self.assertEqual(

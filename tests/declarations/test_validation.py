@@ -226,13 +226,10 @@ def every_code_case() -> dict[str, tuple[list, str]]:
         "country_invalid": (source(countries=["XX"]), "countries"),
         "share_required": (source(share_percent=None), "share_percent"),
         "share_invalid": (source(share_percent=140), "share_percent"),
-        "collection_start_required": (source(collection_start=None), "collection_start"),
-        "collection_end_required": (source(collection_end=None), "collection_end"),
         "collection_dates_order": (
             source(collection_start="2024-01-02", collection_end="2024-01-01"),
             "collection_end",
         ),
-        "first_used_on_required": (source(first_used_on=""), "first_used_on"),
         "purpose_required": (source(purpose=""), "purpose"),
         "personal_data_invalid": (source(personal_data="maybe"), "personal_data"),
         "personal_data_measures_required": (
@@ -300,6 +297,14 @@ class EveryCodeTests(SimpleTestCase):
             with self.subTest(name):
                 self.assertEqual(found(problems), [])
 
+    def test_a_source_s_four_dates_are_optional_and_in_order_when_given(self):
+        undated = source(
+            collection_start=None, collection_end="", first_used_on=None, collection_ongoing=False
+        )
+        self.assertEqual(found(undated), [])
+        backwards = source(collection_start="2024-05-01", collection_end="2024-01-01")
+        self.assertEqual(found(backwards), [("collection_dates_order", "collection_end")])
+
     def test_each_code_comes_from_its_smallest_bad_input_alone_and_names_its_field(self):
         for code, (problems, field) in every_code_case().items():
             with self.subTest(code):
@@ -340,6 +345,19 @@ class EveryCodeTests(SimpleTestCase):
                     [("owner_required", "owner"), ("licence_required", "licence")],
                 )
         self.assertEqual(found(source(owner="", licence="")), [])
+
+    def test_a_uk_party_s_company_number_has_the_companies_house_form(self):
+        self.assertEqual(found(party(country="GB", company_number="SC 123-456")), [])
+        self.assertEqual(found(party(country="GB", company_number="")), [])
+        self.assertEqual(found(party(country="IE", company_number="IE 12345")), [])
+        self.assertEqual(
+            found(party(country="GB", company_number="123")),
+            [("company_number_invalid", "company_number")],
+        )
+        self.assertEqual(
+            found(party(country="GB", company_number="XX123456")),
+            [("company_number_prefix_unknown", "company_number")],
+        )
 
     def test_a_dependency_names_one_target_not_both_nor_neither(self):
         self.assertEqual(
@@ -643,3 +661,58 @@ class WholeDeclarationTests(TestCase):
             found(validate_declaration(declaration_data(declaration))),
             [("shares_total", "sources")],
         )
+
+
+class TwoLevelTests(SimpleTestCase):
+    """DESIGN §3.4: a value that can't be stored is `shape`, refused wherever it is written; a
+    missing or inconsistent answer is not, and a draft keeps it until submission."""
+
+    def levels(self, problems) -> list[tuple[str, bool]]:
+        return [(p.code, p.shape) for p in problems]
+
+    def test_what_cannot_be_stored_is_shape(self):
+        cases = {
+            "text over its limit": source(name="x" * 301),
+            "a share that isn't a number": source(share_percent="lots"),
+            "a share over 100": source(share_percent=150),
+            "a choice not in its list": source(personal_data="perhaps"),
+            "a source with no kind": source(category=""),
+            "a modality not in the list": source(modalities=["smell"]),
+            "a date that isn't one": source(collection_start="2024-02-30"),
+            "a yes/no that isn't one": source(collection_ongoing="maybe"),
+            "a list given as text": source(countries="GB"),
+            "a size too big to hold": source(size_bytes=2**64),
+            "a party with no role": validate_party(VALID_PARTY | {"role": ""}),
+            "a generator's terms not in the list": synthetic(
+                generator_models=[{"name": "G", "terms_permit_training": "sometimes"}]
+            ),
+            "a size band not in the list": general(training_data_size={"text": "huge"}),
+        }
+        for name, problems in cases.items():
+            with self.subTest(name):
+                self.assertTrue(problems, name)
+                self.assertTrue(all(shape for _, shape in self.levels(problems)), problems)
+
+    def test_what_is_missing_or_inconsistent_is_kept(self):
+        cases = {
+            "a name missing": source(name=""),
+            "a licence that isn't SPDX": source(licence="MIT AND ("),
+            "a country code that isn't ISO": source(countries=["XX"]),
+            "a language code that isn't ISO": source(languages=["zz"]),
+            "dates out of order": source(
+                collection_start="2024-05-01", collection_end="2024-01-01"
+            ),
+            "a date in the future": source(first_used_on="2999-01-01"),
+            "a host that isn't one": crawl(top_domains=["not a host"]),
+            "an unanswered choice": source(personal_data=""),
+            "a generator's terms unanswered": synthetic(
+                generator_models=[{"name": "G", "terms_permit_training": ""}]
+            ),
+            "no size band yet": general(training_data_size={}),
+            "a negative total": general(total_tokens=-1),
+            "shares that don't add up": shares(60, 80),
+        }
+        for name, problems in cases.items():
+            with self.subTest(name):
+                self.assertTrue(problems, name)
+                self.assertFalse(any(shape for _, shape in self.levels(problems)), problems)

@@ -21,7 +21,7 @@ from registry.lib.codes import country_name
 from registry.providers.models import ControlVerdict, OwnershipStatement
 from registry.review import risks
 from tests.base import PersonaTestCase
-from tests.labels import accepted_ownership, published_model
+from tests.labels import accepted_ownership, published_model, visitor_stamps_expire
 from tests.labels.test_selectors import US_FUND
 
 
@@ -413,6 +413,18 @@ class NamesTests(PersonaTestCase):
         rows = dict(panel_rows(self.page.content))
         self.assertIn("label version 1", rows["Model"])
         self.assertNotIn("version 3.1", rows["Model"].replace("Atlas", ""))
+
+    def test_a_source_without_dates_reads_not_stated(self):
+        DataSource.objects.filter(declaration=self.declaration, name="Source 1").update(
+            collection_start=None, collection_end=None, collection_ongoing=False
+        )
+        visitor_stamps_expire()  # the page setUp rendered is cached for visitors
+        page = self.client.get(
+            reverse("labels:model", args=[self.declaration.model.registration_number])
+        )
+        self.assertContains(page, '<th scope="col" class="govuk-table__header">Collected</th>')
+        self.assertContains(page, "Not stated")
+        self.assertContains(page, "Jan 2023 to Jun 2024")  # the other sources, as filed
 
     def test_provider_text_is_isolated(self):
         # Everywhere the name is shown it sits in its own bdi, or between Unicode isolates where

@@ -469,7 +469,8 @@ class LabelAlertTests(PersonaTestCase):
                     "severity": "medium",
                     "title": "Red-teaming findings open",
                     "explanation": (
-                        f"The latest red-teaming on {performed_on.isoformat()} left findings open"
+                        f"The latest red-teaming on {performed_on.day} {performed_on:%B %Y} "
+                        "left findings open"
                     ),
                 },
             ],

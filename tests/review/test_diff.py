@@ -20,6 +20,7 @@ from registry.review.diff import (
     FieldChange,
     FilingDiff,
     filing_diff,
+    readable,
 )
 from tests.factories import (
     AIModelFactory,
@@ -514,3 +515,11 @@ class TemplateTests(SimpleTestCase):
             "There is no earlier version to compare with.",
             self.render(filing_diff("declaration", None, declaration())),
         )
+
+
+class OptionalDateTests(SimpleTestCase):
+    def test_a_source_date_left_out_is_not_stated_and_other_answers_not_given(self):
+        for field in ("collection_start", "collection_end", "first_used_on"):
+            with self.subTest(field):
+                self.assertEqual(readable(field, None), "Not stated")
+        self.assertEqual(readable("performed_on", None), "Not given")

@@ -512,8 +512,8 @@ class RedTeamRuleTests(SimpleTestCase):
         self.assertEqual(
             [f.message for f in flags],
             [
-                "The latest red-teaming on 2025-04-27 left findings open",
-                "No red-teaming in the last 12 months: the latest was on 2025-04-27",
+                "The latest red-teaming on 27 April 2025 left findings open",
+                "No red-teaming in the last 12 months: the latest was on 27 April 2025",
             ],
         )
 

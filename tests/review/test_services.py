@@ -16,10 +16,12 @@ from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
 from registry.audit.models import AuditEvent
 from registry.declarations.services import declaration_submit
 from registry.filings.models import FilingTransition
+from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.states import Status
 from registry.lib.problems import ProblemsError
 from registry.providers.services import ownership_transition
 from registry.review.models import Case, CaseNote, ConfidentialityRuling, Finding
+from registry.review.selectors import finding_field_choices
 from registry.review.services import (
     case_assign,
     case_decide,
@@ -193,7 +195,8 @@ class FindingTests(ReviewTestCase):
 
     def test_a_field_the_filing_does_not_have_is_refused_by_name(self):
         case = self.under_review()
-        for field in ("colour", "sources.99.licence", "sources.0.colour", "reference", ""):
+        unknown = ("colour", "sources.99.licence", "sources.0.colour", "reference", "version")
+        for field in (*unknown, "sources.0.id", ""):
             with self.subTest(field=field):
                 error = self.assertRefused(
                     "finding_field_unknown",
@@ -202,6 +205,18 @@ class FindingTests(ReviewTestCase):
                 )
                 self.assertIn(field or "Nothing", error.problems[0].message)
         self.assertFalse(Finding.objects.exists())
+
+    def test_every_field_the_console_offers_can_hold_a_finding(self):
+        case = self.under_review()
+        data = snapshot_data(latest_submission(case.filing_kind, case.filing_id))
+        # Every answer but the sources', which the console offers a page at a time.
+        groups = finding_field_choices(case.filing_kind, data, rows=[])
+        offered = [name for _, names in groups for name, _ in names]
+        self.assertIn("model.version", offered)
+        for field in offered:
+            with self.subTest(field=field):
+                finding_add(actor=self.olivia, case=case, field=field, message="Check this")
+        self.assertEqual(Finding.objects.filter(case=case).count(), len(offered))
 
     def test_a_finding_needs_a_message_and_a_case_under_review(self):
         case = self.under_review()

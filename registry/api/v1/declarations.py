@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Func, IntegerField, Prefetch, QuerySet
 from django.db.models import prefetch_related_objects as prefetch_into
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -42,6 +44,7 @@ from registry.api.v1.serializers import (
     ETAG,
     IF_MATCH,
     FeedbackFields,
+    FilingProblem,
     HistoryEntry,
     SnapshotOutput,
     ValidateOutput,
@@ -56,7 +59,7 @@ from registry.api.views import (
     Text,
     validated,
 )
-from registry.declarations import choices, selectors, services, uploads, validation
+from registry.declarations import choices, selectors, services, validation
 from registry.declarations.access import (
     access_attestation_for_member,
     access_declaration_for_member,
@@ -70,6 +73,7 @@ from registry.declarations.models import (
     RedTeamAttestation,
     SupplyChainParty,
 )
+from registry.declarations.uploads.files import UploadError, check_pdf, size_text
 from registry.filings.selectors import filing_feedback, filing_history, latest_snapshot
 from registry.filings.states import Status
 from registry.lib.problems import Problem, ProblemsError, raise_if_any
@@ -315,7 +319,7 @@ class StatementFields(StrictSerializer):
         required=False,
         help_text=(
             "true signs the statement of truth, after every other change in the request (any "
-            "later change voids the signature). Names without sign are refused."
+            "later change voids the signature). Names without sign are kept, unsigned."
         ),
     )
 
@@ -336,19 +340,24 @@ class AttestationInput(AttestationFields):
 
 
 class DeclarationPatch(GeneralFields, StatementFields):
-    """General information and the statement of truth; rows change through their collections."""
+    """What the body gives changes: general information, the statement of truth, and any
+    collection given, whose rows it replaces (rows also change one by one in their collections)."""
+
+    sources = SourceInput(
+        many=True, required=False, help_text="Up to 10,000 data sources: they replace them all"
+    )
+    supply_chain = PartyInput(many=True, required=False, help_text="They replace them all")
+    red_team_attestations = AttestationInput(
+        many=True,
+        required=False,
+        help_text=(
+            "They replace them all; reports are uploaded separately, to …/red-team/{id}/report"
+        ),
+    )
 
 
 class DeclarationReplace(DeclarationPatch):
     """The whole draft: whatever is left out is emptied."""
-
-    sources = SourceInput(many=True, required=False, help_text="Up to 10,000 data sources")
-    supply_chain = PartyInput(many=True, required=False)
-    red_team_attestations = AttestationInput(
-        many=True,
-        required=False,
-        help_text="Reports are uploaded separately, to …/red-team/{id}/report",
-    )
 
 
 class DeclarationCreate(DeclarationReplace):
@@ -383,14 +392,25 @@ class DeclarationFilter(serializers.Serializer):
 
 
 class RowOutput(RowSerializer):
-    """One row of a declaration, with its id and the ETag to change it with."""
+    """One row of a declaration, with its id, the ETag to change it with, and what it still
+    lacks: a draft keeps a row with problems, which stop only a submission."""
 
     id = serializers.IntegerField(read_only=True)
     etag = serializers.SerializerMethodField(help_text="Send it back in If-Match to change it")
+    problems = serializers.SerializerMethodField(
+        help_text=(
+            "What is still to fix in this row before the declaration can be submitted, each with "
+            "a pointer into the row"
+        )
+    )
     noun = ""
 
     def get_etag(self, row) -> str:
         return row_etag(self.noun, row)
+
+    @extend_schema_field(FilingProblem(many=True))
+    def get_problems(self, row) -> list[dict[str, str]]:
+        return self.context.get("problems", [])
 
 
 class SourceOutput(RowOutput, SourceFields):
@@ -401,6 +421,7 @@ class SourceListItem(SourceOutput):
     """A source without its top domains (which may be thousands): GET the source for them."""
 
     top_domains = None  # type: ignore[assignment]
+    problems = None  # type: ignore[assignment]
     top_domains_count = serializers.IntegerField(help_text="How many top domains it lists")
 
 
@@ -475,6 +496,13 @@ class DeclarationOutput(DeclarationSummary, GeneralFields, FeedbackFields):
     history = serializers.SerializerMethodField(
         help_text="Every move through the lifecycle, oldest first, with the regulator's reasons"
     )
+    problems = serializers.SerializerMethodField(
+        help_text=(
+            "After a write: every problem still to fix before it can be submitted, exactly as "
+            "validate lists them (a draft keeps everything that can be stored). Null on a read: "
+            "POST …/validate for them."
+        )
+    )
 
     def get_sources_count(self, declaration) -> int:
         return self.context["sources_count"]
@@ -491,10 +519,21 @@ class DeclarationOutput(DeclarationSummary, GeneralFields, FeedbackFields):
     def get_history(self, declaration) -> list:
         return list(HistoryEntry(self.context.get("history", []), many=True).data)
 
+    @extend_schema_field(FilingProblem(many=True, allow_null=True))
+    def get_problems(self, declaration) -> list[dict[str, str]] | None:
+        return self.context.get("problems")
+
 
 class SourcesBulkResult(serializers.Serializer):
     created = serializers.IntegerField(help_text="How many sources were added")
     total = serializers.IntegerField(help_text="How many sources the declaration has now")
+    problems = FilingProblem(
+        many=True,
+        help_text=(
+            "What the sources sent still lack, to fix before submitting; pointers name the "
+            "array index (/3/licence is the fourth source sent)"
+        ),
+    )
 
 
 # --- Documentation of the shared parameters and errors
@@ -536,28 +575,38 @@ def rows_by_id() -> list[Prefetch]:
 
 
 def declaration_response(
-    declaration: ProvenanceDeclaration, code: int = status.HTTP_200_OK
+    declaration: ProvenanceDeclaration, code: int = status.HTTP_200_OK, *, written: bool = False
 ) -> Response:
-    """The whole declaration: the row, its rows, its latest snapshot, history and feedback.
+    """The whole declaration: the row, its rows, its latest snapshot, history and feedback, and,
+    once `written`, every problem it still holds.
 
     Eight queries whatever its size: the declaration with its model (unless loaded), its
     sources' ids, supply chain, attestations, the latest snapshot, the history with its actors,
-    and (once submitted) the regulator's sent findings and its messages.
+    and (once submitted) the regulator's sent findings and its messages. A write reads it whole
+    for the rules instead of the sources' ids (`declaration_data`): two queries more.
     """
     if not ProvenanceDeclaration.model.is_cached(declaration):
         declaration = ProvenanceDeclaration.objects.select_related("model").get(pk=declaration.pk)
     prefetch_into([declaration], *rows_by_id())
-    source_ids = declaration.sources.order_by("id").values_list("id", flat=True)
+    problems = None
+    if written:
+        data_for_rules = selectors.declaration_data(declaration)
+        problems = problem_items(validation.validate_declaration(data_for_rules))
+        source_ids = [source["id"] for source in data_for_rules["sources"]]
+    else:
+        source_ids = list(declaration.sources.order_by("id").values_list("id", flat=True))
     positions = {"sources": {pk: index for index, pk in enumerate(source_ids)}} | {
         section: {row.pk: index for index, row in enumerate(getattr(declaration, section).all())}
         for section in ("supply_chain", "red_team_attestations")
     }
-    context = {
+    context: dict[str, Any] = {
         "snapshot": latest_snapshot(KIND, declaration.pk),
         "history": list(filing_history(KIND, declaration.pk)),
         "feedback": feedback_data(filing_feedback(declaration), positions),
         "sources_count": len(source_ids),
     }
+    if problems is not None:
+        context["problems"] = problems
     data = DeclarationOutput(declaration, context=context).data
     headers = {"ETag": etag(declaration)}
     if code == status.HTTP_201_CREATED:
@@ -586,8 +635,24 @@ def refuse_too_many_sources(rows: Any, field: str = "rows") -> None:
 # --- Row versions: each row has its own ETag, from its lock_version
 
 
+# The rules of each kind of row, and the fields they read.
+ROW_RULES: dict[str, tuple[list[str], Callable[..., list[Problem]]]] = {
+    "source": (selectors.SOURCE_FIELDS, validation.validate_source),
+    "party": (selectors.PARTY_FIELDS, validation.validate_party),
+    "attestation": (selectors.ATTESTATION_FIELDS, validation.validate_attestation),
+}
+
+
+def row_problems(noun: str, row) -> list[dict[str, str]]:
+    """What a stored row still lacks, as problem items with pointers into the row."""
+    fields, rules = ROW_RULES[noun]
+    return problem_items(rules(model_to_dict(row, fields=fields)))
+
+
 def row_response(row, serializer_class, noun: str, code: int = status.HTTP_200_OK) -> Response:
-    return Response(serializer_class(row).data, status=code, headers={"ETag": row_etag(noun, row)})
+    context = {"problems": row_problems(noun, row)}
+    data = serializer_class(row, context=context).data
+    return Response(data, status=code, headers={"ETag": row_etag(noun, row)})
 
 
 def replacing(values: dict, fields: list[str]) -> dict:
@@ -620,8 +685,11 @@ class DeclarationListApi(ApiView):
         description=(
             "Starts the model's next version as a draft (or, with amend, a copy of the latest "
             "accepted one) and fills it from the same body: general information, sources, supply "
-            "chain, red-team attestations and the statement of truth. All of it is written, or "
-            "nothing: every problem is reported, each with a pointer into this body."
+            "chain, red-team attestations and the statement of truth. Everything that can be "
+            "stored is kept, and the response lists every problem still to fix (as validate "
+            "does). A value that can't be stored (a wrong type, a choice not in the list, a date "
+            "that is not one, text over its limit) refuses the whole body: every such value is "
+            "reported, each with a pointer into this body, and no draft is started."
         ),
         request=DeclarationCreate,
         parameters=[ETAG],
@@ -639,7 +707,7 @@ class DeclarationListApi(ApiView):
         declaration = services.declaration_create(
             actor=request.user, model=model, amend=amend, body=body
         )
-        return declaration_response(declaration, status.HTTP_201_CREATED)
+        return declaration_response(declaration, status.HTTP_201_CREATED, written=True)
 
 
 def model_not_found() -> ApiProblem:
@@ -668,8 +736,10 @@ class DeclarationDetailApi(DeclarationApi):
     @extend_schema(
         summary="Replace a draft's whole content",
         description=(
-            "General information and every row are replaced by the body, all or nothing; what "
-            "the body leaves out is emptied. Red-team reports must be uploaded again."
+            "General information and every row are replaced by the body; what the body leaves "
+            "out is emptied. Red-team reports must be uploaded again. As on create, everything "
+            "that can be stored is kept and the problems still to fix are listed; a value that "
+            "can't be stored refuses the whole body and changes nothing."
         ),
         request=DeclarationReplace,
         parameters=[IF_MATCH, ETAG],
@@ -681,13 +751,19 @@ class DeclarationDetailApi(DeclarationApi):
         return self.fill(request, declaration_id, DeclarationReplace, replace=True)
 
     @extend_schema(
-        summary="Change a draft's general information or sign its statement of truth",
-        description="Only what the body gives changes. Rows change through their collections.",
+        summary="Change some of a draft, or sign its statement of truth",
+        description=(
+            "Only what the body gives changes; a collection given (sources, supply_chain, "
+            "red_team_attestations) replaces its rows. Everything that can be stored is kept, and "
+            "the problems still to fix are listed."
+        ),
         request=DeclarationPatch,
         parameters=[IF_MATCH, ETAG],
         responses=answers({200: DeclarationOutput}, 412),
     )
     def patch(self, request, declaration_id: int):
+        if isinstance(request.data, dict):
+            refuse_too_many_sources(request.data.get("sources"), "sources")
         return self.fill(request, declaration_id, DeclarationPatch, replace=False)
 
     @extend_schema(
@@ -712,7 +788,7 @@ class DeclarationDetailApi(DeclarationApi):
             replace=replace,
             expected_lock_version=expected,
         )
-        return declaration_response(filled)
+        return declaration_response(filled, written=True)
 
 
 class DeclarationValidateApi(DeclarationApi):
@@ -822,8 +898,9 @@ class SourceListApi(DeclarationApi):
     @extend_schema(
         summary="Add a data source, or up to 10,000 at once",
         description=(
-            "A JSON object adds one source (201 with it). A JSON array adds them all, or none "
-            "if any has a problem (201 with how many); pointers then name the array index."
+            "A JSON object adds one source (201 with it and what it still lacks). A JSON array "
+            "adds them all (201 with how many, and what they still lack), or none if any value "
+            "can't be stored; pointers then name the array index."
         ),
         request=SOURCE_OR_SOURCES,
         responses=answers({201: SOURCE_OR_COUNT}),
@@ -833,15 +910,18 @@ class SourceListApi(DeclarationApi):
         if isinstance(request.data, list):
             return self.bulk(request, declaration)
         values = validated(SourceInput, request.data)
-        source = services.source_save(actor=request.user, declaration=declaration, values=values)
+        source = services.source_save(
+            actor=request.user, declaration=declaration, values=values, complete=False
+        )
         return row_response(source, SourceOutput, "source", status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Replace all of a declaration's data sources (up to 10,000)",
         operation_id="declarations_sources_replace_all",
         description=(
-            "All of them are replaced, or none if any has a problem; pointers name the array "
-            "index. If-Match takes the declaration's ETag."
+            "All of them are replaced (with what they still lack listed), or none if any value "
+            "can't be stored; pointers name the array index. If-Match takes the declaration's "
+            "ETag."
         ),
         request=SourceInput(many=True),
         responses=answers({200: SourcesBulkResult}),
@@ -859,18 +939,27 @@ class SourceListApi(DeclarationApi):
             )
         except ProblemsError as error:
             raise ProblemsError(within(error.problems, "sources")) from None
-        return Response({"created": len(rows), "total": len(rows)})
+        still = sources_problems(rows)
+        return Response({"created": len(rows), "total": len(rows), "problems": still})
 
     def bulk(self, request, declaration: ProvenanceDeclaration) -> Response:
         rows = self.rows(request)
         try:
-            created = services.sources_import(
-                actor=request.user, declaration=declaration, rows=rows, replace=False
+            imported = services.sources_import(
+                actor=request.user,
+                declaration=declaration,
+                rows=rows,
+                replace=False,
+                complete=False,
             )
         except ProblemsError as error:
             raise ProblemsError(services.imported_rows_renumbered(error.problems, "")) from None
-        total = declaration.sources.count()
-        return Response({"created": created, "total": total}, status=status.HTTP_201_CREATED)
+        result = {
+            "created": imported.count,
+            "total": declaration.sources.count(),
+            "problems": problem_items(services.imported_rows_renumbered(imported.problems, "")),
+        }
+        return Response(result, status=status.HTTP_201_CREATED)
 
     @staticmethod
     def rows(request) -> list[dict[str, Any]]:
@@ -879,11 +968,24 @@ class SourceListApi(DeclarationApi):
         return validated(SourceInput, request.data, many=True)
 
 
+def sources_problems(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """What sources sent in an array still lack, pointers naming the array index."""
+    today = timezone.localdate()
+    found = [
+        problem
+        for index, row in enumerate(rows)
+        for problem in validation.validate_source(
+            services.clean_source_values(row), prefix=f"{index}.", today=today
+        )
+    ]
+    return problem_items(found)
+
+
 def within(problems: list[Problem], collection: str) -> list[Problem]:
     """Problems named within the declaration (`sources.3.licence`) as named within a body that is
     the collection itself (`3.licence`)."""
     return [
-        Problem(p.code, p.field.removeprefix(collection).removeprefix("."), p.message)
+        p.moved(p.field.removeprefix(collection).removeprefix("."))
         if p.field.split(".")[0] == collection
         else p
         for p in problems
@@ -941,6 +1043,7 @@ class SourceItemApi(DeclarationApi):
             values=values if partial else replacing(values, selectors.SOURCE_FIELDS),
             source=source,
             expected_lock_version=expected,
+            complete=False,
         )
         return row_response(saved, SourceOutput, "source")
 
@@ -992,7 +1095,9 @@ class RowListApi(DeclarationApi):
     def post(self, request, declaration_id: int):
         declaration = self.declaration(request, declaration_id)
         values = validated(self.rows.input, request.data)
-        row = self.rows.save(actor=request.user, declaration=declaration, values=values)
+        row = self.rows.save(
+            actor=request.user, declaration=declaration, values=values, complete=False
+        )
         return row_response(row, self.rows.output, self.rows.noun, status.HTTP_201_CREATED)
 
 
@@ -1027,6 +1132,7 @@ class RowItemApi(DeclarationApi):
             declaration=row.declaration,
             values=values if partial else replacing(values, self.rows.fields),
             expected_lock_version=expected,
+            complete=False,
             **{self.rows.noun: row},
         )
         return row_response(saved, self.rows.output, self.rows.noun)
@@ -1149,12 +1255,12 @@ def pdf_from_body(request) -> SimpleUploadedFile:
     body = request.body
     if len(body) > limit:
         raise ApiProblem(
-            413, "report_too_large", f"The report must be smaller than {uploads.size_text(limit)}"
+            413, "report_too_large", f"The report must be smaller than {size_text(limit)}"
         )
     report = SimpleUploadedFile("report.pdf", body, content_type="application/pdf")
     try:
-        uploads.check_pdf(report, max_bytes=limit)
-    except uploads.UploadError as error:
+        check_pdf(report, max_bytes=limit)
+    except UploadError as error:
         raise ApiProblem(415 if body else 400, "report_invalid", error.message) from None
     return report
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.urls import path, reverse
 from drf_spectacular.utils import (
@@ -33,6 +34,7 @@ from registry.api.v1.serializers import (
     ETAG,
     IF_MATCH,
     FeedbackFields,
+    FilingProblem,
     HistoryEntry,
     SnapshotOutput,
     ValidateOutput,
@@ -51,8 +53,8 @@ from registry.providers.models import (
     OwnershipStatement,
     StateAffiliation,
 )
-from registry.providers.selectors import LINK_FIELDS
-from registry.providers.validation import validate_ownership
+from registry.providers.selectors import LINK_FIELDS, ownership_data
+from registry.providers.validation import validate_link, validate_ownership
 
 KIND = FilingKind.OWNERSHIP
 MAX_LINKS = 1000
@@ -147,9 +149,19 @@ class LinkOutput(LinkFields):
     etag = serializers.SerializerMethodField(help_text="Send it back in If-Match to change it")
     share_band = serializers.ChoiceField(OwnershipBand.choices, help_text="What the public sees")
     votes_band = serializers.ChoiceField(OwnershipBand.choices, help_text="What the public sees")
+    problems = serializers.SerializerMethodField(
+        help_text=(
+            "What is still to fix in this investor before the statement can be submitted "
+            "(given when the investor is read alone)"
+        )
+    )
 
     def get_etag(self, link: InvestmentLink) -> str:
         return row_etag("link", link)
+
+    @extend_schema_field(FilingProblem(many=True))
+    def get_problems(self, link: InvestmentLink) -> list[dict[str, str]]:
+        return self.context.get("problems", [])
 
 
 class StatementSummary(serializers.Serializer):
@@ -188,6 +200,16 @@ class StatementOutput(StatementSummary, FeedbackFields):
     history = serializers.SerializerMethodField(
         help_text="Every move through the lifecycle, oldest first, with the regulator's reasons"
     )
+    problems = serializers.SerializerMethodField(
+        help_text=(
+            "After a write: every problem still to fix before it can be submitted, exactly as "
+            "validate lists them (a draft keeps everything that can be stored). Null on a read."
+        )
+    )
+
+    @extend_schema_field(FilingProblem(many=True, allow_null=True))
+    def get_problems(self, statement: OwnershipStatement) -> list[dict[str, str]] | None:
+        return self.context.get("problems")
 
     @extend_schema_field(SnapshotOutput(allow_null=True))
     def get_snapshot(self, statement: OwnershipStatement) -> dict | None:
@@ -199,19 +221,24 @@ class StatementOutput(StatementSummary, FeedbackFields):
         return list(HistoryEntry(self.context.get("history", []), many=True).data)
 
 
-def statement_response(statement: OwnershipStatement, code: int = status.HTTP_200_OK) -> Response:
-    """The whole statement with its ETag.
+def statement_response(
+    statement: OwnershipStatement, code: int = status.HTTP_200_OK, *, written: bool = False
+) -> Response:
+    """The whole statement with its ETag, and, once `written`, every problem it still holds.
 
     Three queries (links, snapshot, history), and two more once it was submitted: the
-    regulator's sent findings and its messages.
+    regulator's sent findings and its messages; a write adds what the rules read.
     """
     prefetch_related_objects([statement], Prefetch("links", InvestmentLink.objects.order_by("id")))
     positions = {"links": {link.pk: index for index, link in enumerate(statement.links.all())}}
-    context = {
+    context: dict[str, Any] = {
         "snapshot": latest_snapshot(KIND, statement.pk),
         "history": list(filing_history(KIND, statement.pk)),
         "feedback": feedback_data(filing_feedback(statement), positions),
     }
+    if written:
+        rules = validate_ownership(ownership_data(statement))
+        context["problems"] = problem_items(rules)
     headers = {"ETag": etag(statement)}
     if code == status.HTTP_201_CREATED:
         headers["Location"] = reverse("api:v1:ownership-statement", args=[statement.pk])
@@ -223,7 +250,8 @@ def link_response(link: InvestmentLink, code: int = status.HTTP_200_OK) -> Respo
     if code == status.HTTP_201_CREATED:
         args = [link.statement_id, link.pk]
         headers["Location"] = reverse("api:v1:ownership-link", args=args)
-    return Response(LinkOutput(link).data, status=code, headers=headers)
+    context = {"problems": problem_items(validate_link(model_to_dict(link, fields=LINK_FIELDS)))}
+    return Response(LinkOutput(link, context=context).data, status=code, headers=headers)
 
 
 NOT_EDITABLE = OpenApiResponse(description="not_editable: the statement has been submitted")
@@ -266,7 +294,7 @@ class StatementListApi(ApiView):
         statement = services.ownership_create(
             actor=request.user, provider=request.auth.provider, amend=amend, body=body
         )
-        return statement_response(statement, status.HTTP_201_CREATED)
+        return statement_response(statement, status.HTTP_201_CREATED, written=True)
 
 
 class StatementApi(ApiView):
@@ -288,8 +316,9 @@ class StatementDetailApi(StatementApi):
     @extend_schema(
         summary="Replace a draft statement's whole content",
         description=(
-            "The investors and the signatory are replaced by the body, all or nothing; what the "
-            "body leaves out is emptied."
+            "The investors and the signatory are replaced by the body; what the body leaves out "
+            "is emptied. Everything that can be stored is kept and the problems still to fix are "
+            "listed; a value that can't be stored refuses the whole body and changes nothing."
         ),
         request=StatementReplace,
         parameters=[IF_MATCH, ETAG],
@@ -300,7 +329,10 @@ class StatementDetailApi(StatementApi):
 
     @extend_schema(
         summary="Change some of a draft statement, or sign it",
-        description="Only what the body gives changes; links, if given, replace them all.",
+        description=(
+            "Only what the body gives changes; links, if given, replace them all. Everything "
+            "that can be stored is kept, and the problems still to fix are listed."
+        ),
         request=StatementPatch,
         parameters=[IF_MATCH, ETAG],
         responses={200: StatementOutput, 409: NOT_EDITABLE},
@@ -331,7 +363,7 @@ class StatementDetailApi(StatementApi):
         filled = services.ownership_fill(
             actor=request.user, statement=statement, body=body, expected_lock_version=expected
         )
-        return statement_response(filled)
+        return statement_response(filled, written=True)
 
 
 class StatementValidateApi(StatementApi):
@@ -425,7 +457,9 @@ class LinkListApi(StatementApi):
     def post(self, request, statement_id: int):
         statement = self.statement(request, statement_id)
         values = validated(LinkFields, request.data)
-        link = services.link_save(actor=request.user, statement=statement, values=values)
+        link = services.link_save(
+            actor=request.user, statement=statement, values=values, complete=False
+        )
         return link_response(link, status.HTTP_201_CREATED)
 
 
@@ -482,6 +516,7 @@ class LinkItemApi(StatementApi):
             values=values,
             link=link,
             expected_lock_version=expected,
+            complete=False,
         )
         return link_response(saved)
 

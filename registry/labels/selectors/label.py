@@ -321,6 +321,30 @@ def label_assemble(declaration: ProvenanceDeclaration, rows: LabelRows) -> dict[
     }
 
 
+# What the preview's identity row says in place of a registration number not given yet.
+NUMBER_ON_ACCEPTANCE = "MOD- number given when accepted"
+
+
+def draft_label(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+    """The label a declaration not yet published would have if it were accepted as it stands.
+
+    Built by the same functions as a published label, so the preview can't drift from it:
+    sources claimed confidential count as withheld (as they will be once the regulator accepts
+    the claim; one it has refused counts as public), the ownership is the provider's accepted
+    statement, and the label's version is the declaration's. What only acceptance gives is
+    left out: the accepted snapshot's hash, the dates, and a first MOD- number.
+    """
+    label = label_assemble(declaration, label_rows([declaration], {declaration.model_id}))
+    model = label["model"]
+    # A resubmission's earlier snapshots were never accepted, so no hash is the label's yet.
+    return label | {
+        "model": model
+        | {"registration_number": model["registration_number"] or NUMBER_ON_ACCEPTANCE},
+        "snapshot_sha256": None,
+        "preview": True,
+    }
+
+
 def redeclaration_due(accepted_on: date | None) -> date | None:
     """When the provider must declare the model again: REDECLARATION_MONTHS after acceptance."""
     if accepted_on is None:
