@@ -9,6 +9,7 @@ UV := python3 -m uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 GOVUK := node_modules/govuk-frontend/dist/govuk
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
 STATIC_GOVUK := registry/static/govuk
 
 # Local defaults: debug mode on SQLite with no broker. Anything set in the environment wins.
@@ -29,13 +30,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 # GOV.UK Frontend's precompiled CSS points at /assets/…; rewrite to paths relative to the CSS so that
-# WhiteNoise's manifest storage can hash them like everything else.
+# WhiteNoise's manifest storage can hash them like everything else. GOV.UK's accessible
+# autocomplete (for country and language selects, js/autocomplete.js) goes beside it.
 assets: node_modules/.package-lock.json
 	rm -rf $(STATIC_GOVUK) && mkdir -p $(STATIC_GOVUK)
 	cp $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC_GOVUK)/
 	sed 's#url(/assets/#url(assets/#g' $(GOVUK)/govuk-frontend.min.css > $(STATIC_GOVUK)/govuk-frontend.min.css
 	cp $(GOVUK)/govuk-frontend.min.css.map $(STATIC_GOVUK)/
 	cp -r $(GOVUK)/assets $(STATIC_GOVUK)/assets
+	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(AUTOCOMPLETE)/accessible-autocomplete.min.js.map \
+		$(AUTOCOMPLETE)/accessible-autocomplete.min.css $(AUTOCOMPLETE)/accessible-autocomplete.min.css.map \
+		$(STATIC_GOVUK)/
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 migrate:

@@ -1,29 +1,45 @@
 """The provider's question pages for models and declarations.
 
-Forms check the shape of what was typed (a number, a date, a choice from the list) and turn it into
-the values the services take; the rules themselves live in `validation.py` and come back from the
-services as problems, which `add_problems_to_form` shows on the field they name.
+Forms read what was typed (a number, a date, a choice from the list), in the formats people use
+("1,000,000", a country's name), and turn it into the values the services take. The rules live
+in `validation.py`: a question page runs them over the values it would save, and each form shows
+the problems about its own questions beside them (`add_page_problems`), so a page shows all of
+its problems in one round. A data source is asked over several pages, each a `Source…Form`; the
+pages a source needs depend on its category (`source_pages`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from registry.declarations import choices, uploads
+from registry.declarations import choices
 from registry.declarations.models import AIModel, DataSource, RedTeamAttestation
 from registry.declarations.selectors import GENERAL_FIELDS
+from registry.declarations.uploads import files, lists, sheets
+from registry.declarations.uploads.cells import BIGINT_MAX
 from registry.declarations.validation import MESSAGES
 from registry.filings.forms import LockVersionForm
-from registry.lib.codes import country_choices
-from registry.lib.forms import GovukDateField
+from registry.lib.codes import language_names
+from registry.lib.forms import (
+    AutocompleteSelect,
+    CountryField,
+    GovukDateField,
+    GroupedDecimalField,
+    GroupedIntegerField,
+    GroupedNumberInput,
+    RowsField,
+    required_when,
+)
 from registry.lib.problems import Problem
 
-BIGINT_MAX = uploads.BIGINT_MAX
 YES_NO = [("yes", "Yes"), ("no", "No")]
 REGULATOR_ONLY = "Only the regulator sees this exact figure: the public sees the band."
 
@@ -32,7 +48,7 @@ HOSTS_FILE_HINT = "A .txt or .csv file with one host a line (or in the first col
 
 
 def hosts_file_hint() -> str:
-    return HOSTS_FILE_HINT.format(uploads.size_text(upload_limit("TOP_DOMAINS_UPLOAD_MAX_BYTES")))
+    return HOSTS_FILE_HINT.format(files.size_text(upload_limit("TOP_DOMAINS_UPLOAD_MAX_BYTES")))
 
 
 def upload_limit(name: str) -> int:
@@ -40,7 +56,7 @@ def upload_limit(name: str) -> int:
     return getattr(settings, name)
 
 
-# How many top domains the source form shows: the full list may be 10,000 long.
+# How many top domains a page shows: the full list may be 10,000 long.
 TOP_DOMAINS_PREVIEW = 5
 
 
@@ -94,20 +110,49 @@ def textarea(label: str, message: str = "", max_length: int = 10_000, **kwargs: 
     return text(label, max_length, message, widget=forms.Textarea(attrs={"rows": 4}), **kwargs)
 
 
-def whole_number(label: str, minimum: int = 0, **kwargs: Any) -> forms.IntegerField:
+def whole_number(label: str, minimum: int = 0, **kwargs: Any) -> GroupedIntegerField:
+    """A count, also typed with thousands separators: 1,500,000 or 1 500 000."""
     message = f"{label} must be a whole number from {minimum:,}"
-    return forms.IntegerField(
+    return GroupedIntegerField(
         label=label,
         required=False,
         min_value=minimum,
         max_value=BIGINT_MAX,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-20"}),
+        widget=GroupedNumberInput(
+            attrs={
+                "inputmode": "numeric",
+                "class": "govuk-input--width-20",
+                "spellcheck": "false",
+            }
+        ),
         error_messages={
-            "invalid": f"{label} must be a whole number, like 1500000",
+            "invalid": f"{label} must be a whole number, like 1,500,000",
             "min_value": message,
             "max_value": f"{label} is too large",
         },
         **kwargs,
+    )
+
+
+def hours(label: str) -> GroupedDecimalField:
+    """Hours of audio or video, to a tenth, also typed with thousands separators: 1,200.5."""
+    return GroupedDecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=1,
+        help_text=REGULATOR_ONLY,
+        widget=GroupedNumberInput(
+            attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}
+        ),
+        error_messages={
+            "invalid": f"{label} must be a number, like 1,200.5",
+            "min_value": f"{label} must be 0 or more",
+            "max_digits": f"{label} is too large",
+            "max_decimal_places": f"{label} must have at most 1 decimal place",
+            "max_whole_digits": f"{label} is too large",
+        },
     )
 
 
@@ -119,14 +164,66 @@ def date_field(label: str, message: str = "", **kwargs: Any) -> GovukDateField:
 
 
 def size_radios(modality: str, label: str, none: str) -> forms.ChoiceField:
-    """A modality's size band, or none of that modality in the training data."""
-    return radios(
-        label,
-        [*choices.SIZE_BANDS[modality].items(), ("none", none)],
-        MESSAGES["size_band_invalid"].format(label=label.lower()),
-        required=False,
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
+    """A modality's size band, or none of that modality in the training data: at least one
+    modality must have a band, which the rules ask for."""
+    return required_when(
+        radios(
+            label,
+            [*choices.SIZE_BANDS[modality].items(), ("none", none)],
+            MESSAGES["size_band_invalid"].format(label=label.lower()),
+            required=False,
+            widget=forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
+        )
     )
+
+
+def language_select_choices() -> list[tuple[str, str]]:
+    names = sorted(language_names().items(), key=lambda item: item[1])
+    return [("", "Select a language"), *names]
+
+
+def language_column(label: str = "Language") -> forms.ChoiceField:
+    """A language from a select (an autocomplete with JavaScript), stored as its ISO code."""
+    return forms.ChoiceField(
+        label=label,
+        choices=language_select_choices,
+        widget=AutocompleteSelect(),
+        error_messages={
+            "required": "select a language",
+            "invalid_choice": "select a language from the list",
+        },
+    )
+
+
+def country_column() -> CountryField:
+    return CountryField(
+        label="Country",
+        error_messages={
+            "required": "select a country",
+            "invalid_choice": "select a country from the list",
+        },
+    )
+
+
+def share_number(value: Decimal | None) -> int | float | None:
+    """A share as JSON keeps it: a whole number stays an int."""
+    return None if value is None else lists.number_or_none(str(value))
+
+
+def language_share_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"code": row["code"], "share_percent": share_number(row["share_percent"])}
+
+
+def first_cell(row: Mapping[str, Any]) -> Any:
+    return next(iter(row.values()))
+
+
+def generator_item(row: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "name": row["name"].strip(),
+        "provider": row["provider"].strip(),
+        "terms_permit_training": row["terms_permit_training"],
+    }
 
 
 def anchor(form_class: Any, field: str) -> str:
@@ -135,6 +232,8 @@ def anchor(form_class: Any, field: str) -> str:
     if found is None:
         return ""
     widget = found.widget
+    if isinstance(found, RowsField):
+        return widget.cell_id(f"id_{field}", 0, widget.first_column())
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"id_{field}_0"
     if isinstance(found, GovukDateField):
@@ -143,7 +242,7 @@ def anchor(form_class: Any, field: str) -> str:
 
 
 class ProblemFieldsMixin:
-    """Map problems from the services onto this form's fields."""
+    """Map problems from the rules and the services onto this form's fields."""
 
     # A problem's field (or its first dotted part) → the form field that shows it.
     problem_fields: Mapping[str, str] = {}
@@ -161,14 +260,95 @@ class ProblemFieldsMixin:
         name = cls.field_name_for(problem_field)
         return anchor(cls, name) if name else ""
 
+    @classmethod
+    def url_name_for(cls, problem_field: str) -> str:
+        """The page that asks about this field, when it isn't the form's usual one ("": it is)."""
+        return ""
+
+    def _post_clean(self) -> None:
+        """Keep an unanswered question as its empty answer, so that "Save and come back later"
+        saves it cleared; its "required" error stays, for Continue."""
+        super()._post_clean()  # type: ignore[misc]
+        for name, errors in self.errors.as_data().items():  # type: ignore[attr-defined]
+            if name not in self.fields or any(e.code != "required" for e in errors):  # type: ignore[attr-defined]
+                continue
+            if self.fields[name].widget.is_hidden:  # type: ignore[attr-defined]
+                continue  # the version the page showed is no answer: without it, nothing saves
+            field = self.fields[name]  # type: ignore[attr-defined]
+            field.required = False
+            try:
+                self.cleaned_data[name] = field.clean(self[name].data)  # type: ignore[attr-defined,index]
+            except ValidationError:
+                pass
+            finally:
+                field.required = True
+
+    def values(self) -> dict[str, Any]:
+        """The answers read, as the service takes them: none that could not be read."""
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        return {name: data[name] for name in self.fields if name in data and name != "lock_version"}  # type: ignore[attr-defined]
+
+    def value_keys(self, names: Iterable[str]) -> set[str]:
+        """The keys of `values` that these form fields give."""
+        return set(names)
+
     def add_problems(self, problems: Iterable[Problem]) -> None:
+        """Show problems (a service's refusal) on their fields, or above the form; each once."""
         for problem in problems:
             name = self.field_name_for(problem.field)
             field = name if name in self.fields else None  # type: ignore[attr-defined]
-            # A field may hold several problems (each bad language); show each once.
             shown = self.errors.get(field or "__all__", [])  # type: ignore[attr-defined]
             if problem.message not in shown:
-                self.add_error(field, problem.message)  # type: ignore[attr-defined]
+                self.add_error(field, self.problem_error(problem, field))  # type: ignore[attr-defined]
+
+    def add_page_problems(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Show the rules' problems with this page's questions beside them: each once, none on
+        a question whose answer the form could not read (that is said already), none about
+        another page's questions. Returns those shown."""
+        read_wrong = set(self.errors)  # type: ignore[attr-defined]
+        shown = []
+        for problem in problems:
+            name = self.field_name_for(problem.field)
+            if not name and problem.field:
+                continue
+            field = name or None
+            if field is not None and (field not in self.fields or field in read_wrong):  # type: ignore[attr-defined]
+                continue
+            if problem.message in self.errors.get(field or "__all__", []):  # type: ignore[attr-defined]
+                continue
+            self.add_error(field, self.problem_error(problem, field))  # type: ignore[attr-defined]
+            shown.append(problem)
+        return shown
+
+    def problem_error(self, problem: Problem, field: str | None) -> ValidationError | str:
+        """A problem as the form's error; for an item of an add-another list, marking its row."""
+        rows = self.fields.get(field) if field else None  # type: ignore[attr-defined]
+        parts = problem.field.split(".")
+        if not isinstance(rows, RowsField) or len(parts) < 2 or not parts[1].isdigit():
+            return problem.message
+        index = int(parts[1])
+        row = rows.positions[index] if index < len(rows.positions) else index
+        column = parts[2] if len(parts) > 2 and parts[2] in rows.columns else ""
+        message = problem.message.replace("%", "%%")
+        return ValidationError(message, params={"row": row, "column": column})
+
+    def shape_fields(self, problems: Iterable[Problem] = ()) -> set[str]:
+        """The questions whose answer can't be stored as given: the form could not read it, or
+        a rule says it can't be kept (as against an answer missing or inconsistent)."""
+        unreadable = {
+            name
+            for name, errors in self.errors.as_data().items()  # type: ignore[attr-defined]
+            if name in self.fields  # type: ignore[attr-defined]
+            and (
+                self.fields[name].widget.is_hidden  # type: ignore[attr-defined]
+                or any(e.code != "required" for e in errors)
+            )
+        }
+        for problem in problems:
+            name = self.field_name_for(problem.field)
+            if problem.shape and name in self.fields:  # type: ignore[attr-defined]
+                unreadable.add(name)
+        return unreadable
 
     def saved_rows(self, initial: Mapping[str, Any]) -> list[tuple[str, str]]:
         """What is saved now, question by question, to show beside a refused stale save."""
@@ -188,10 +368,27 @@ def shown_value(field: forms.Field, value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
+    if isinstance(field, RowsField):
+        # Items of one answer read as a list ("English, French"); of several, apart.
+        between = ", " if len(field.columns) == 1 else "; "
+        return between.join(shown_row(field, row) for row in field.prepare_value(value))
     labels = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list | tuple):
         return ", ".join(str(labels.get(item, item)) for item in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(labels.get(value, value))
+
+
+def shown_row(field: RowsField, row: Mapping[str, str]) -> str:
+    """One item of an add-another list in words: "English, 62.5%"."""
+    cells = []
+    for key, column in field.columns.items():
+        value = row.get(key, "")
+        labels = dict(getattr(column, "choices", []) or [])
+        if value:
+            cells.append(str(labels.get(value, value)))
+    return ", ".join(cells)
 
 
 # --- Models and lineage
@@ -214,7 +411,7 @@ class ModelDetailsForm(ProblemFieldsMixin, forms.Form):
         "What the model produces", choices.Modality.choices, MESSAGES["modalities_out_required"]
     )
     parameter_count = whole_number(
-        "Number of parameters", minimum=1, help_text="For example, 7000000000 for 7 billion"
+        "Number of parameters", minimum=1, help_text="For example, 7,000,000,000 for 7 billion"
     )
     release_date = date_field("Release date", help_text="For example, 27 3 2025")
     distribution = radios(
@@ -230,9 +427,6 @@ class ModelDetailsForm(ProblemFieldsMixin, forms.Form):
         return {name: getattr(model, name) for name in fields} | {
             "lock_version": model.lock_version
         }
-
-    def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ModelDetailsForm.base_fields}
 
 
 class ModelEditForm(ModelDetailsForm, LockVersionForm):
@@ -267,13 +461,16 @@ class DependencyForm(ProblemFieldsMixin, forms.Form):
         )
 
     def values(self) -> dict[str, Any]:
-        chosen = self.cleaned_data.get("depends_on")
-        return {
-            "depends_on": chosen.pk if chosen else None,
-            "external_name": self.cleaned_data["external_name"],
-            "external_provider": self.cleaned_data["external_provider"],
-            "relation": self.cleaned_data["relation"],
+        data = self.cleaned_data
+        values = {
+            name: data[name]
+            for name in ("external_name", "external_provider", "relation")
+            if name in data
         }
+        if "depends_on" in data:
+            chosen = data["depends_on"]
+            values["depends_on"] = chosen.pk if chosen else None
+        return values
 
 
 class StartForm(forms.Form):
@@ -298,38 +495,8 @@ class GeneralForm(ProblemFieldsMixin, LockVersionForm):
     size_video = size_radios("video", "Video", "No video")
     total_tokens = whole_number("Total tokens", help_text=REGULATOR_ONLY)
     total_images = whole_number("Total images", help_text=REGULATOR_ONLY)
-    total_audio_hours = forms.DecimalField(
-        label="Total hours of audio",
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=1,
-        help_text=REGULATOR_ONLY,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-        error_messages={
-            "invalid": "Total hours of audio must be a number, like 1200.5",
-            "min_value": "Total hours of audio must be 0 or more",
-            "max_digits": "Total hours of audio is too large",
-            "max_decimal_places": "Total hours of audio must have at most 1 decimal place",
-            "max_whole_digits": "Total hours of audio is too large",
-        },
-    )
-    total_video_hours = forms.DecimalField(
-        label="Total hours of video",
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=1,
-        help_text=REGULATOR_ONLY,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-        error_messages={
-            "invalid": "Total hours of video must be a number, like 1200.5",
-            "min_value": "Total hours of video must be 0 or more",
-            "max_digits": "Total hours of video is too large",
-            "max_decimal_places": "Total hours of video must have at most 1 decimal place",
-            "max_whole_digits": "Total hours of video is too large",
-        },
-    )
+    total_audio_hours = hours("Total hours of audio")
+    total_video_hours = hours("Total hours of video")
     latest_collection_date = date_field(
         "Latest collection date",
         MESSAGES["latest_collection_date_required"],
@@ -339,13 +506,29 @@ class GeneralForm(ProblemFieldsMixin, LockVersionForm):
         "Is the model trained continuously on new data?",
         MESSAGES["continuous_training_required"],
     )
-    languages = textarea(
-        "Languages of the training data",
+    languages = RowsField(
+        label="Languages of the training data",
         help_text=(
-            "One language a line: its ISO 639-1 code, a space, and its share of the data in per "
-            "cent, like en 62.5"
+            "Each language and its share of the training data, in per cent. Add another for "
+            "each language"
         ),
-        max_length=5000,
+        noun="language",
+        columns={
+            "code": language_column(),
+            "share_percent": GroupedDecimalField(
+                label="Share, in per cent",
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "class": "govuk-input--width-5",
+                        "spellcheck": "false",
+                    }
+                ),
+                error_messages={"invalid": "enter its share as a number, like 62.5"},
+            ),
+        },
+        to_item=language_share_item,
     )
     content_types = textarea(
         "Types of content",
@@ -379,40 +562,28 @@ class GeneralForm(ProblemFieldsMixin, LockVersionForm):
                 initial[name] = getattr(declaration, name)
         initial["continuous_training"] = yes_no(declaration.continuous_training)
         initial["code_of_practice_signatory"] = yes_no(declaration.code_of_practice_signatory)
-        initial["languages"] = "\n".join(
-            f"{entry.get('code', '')} {entry.get('share_percent', '')}"
-            for entry in declaration.languages or []
-        )
         initial["content_types"] = "\n".join(declaration.content_types or [])
         initial["lock_version"] = declaration.lock_version
         return initial
 
-    def clean_languages(self) -> list[dict[str, Any]]:
-        entries, errors = uploads.parse_language_shares(self.cleaned_data["languages"])
-        if errors:
-            raise forms.ValidationError(uploads.summarise_errors(errors))
-        return entries
-
     def clean_content_types(self) -> list[str]:
-        return uploads.parse_lines(self.cleaned_data["content_types"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        chosen = [cleaned.get(field) for field in self.SIZE_FIELDS]
-        if not self.has_error("size_text") and all(band in ("", "none", None) for band in chosen):
-            # Said with the page's other problems, not only once they are fixed.
-            self.add_error("size_text", MESSAGES["size_band_missing"])
-        return cleaned
+        return lists.parse_lines(self.cleaned_data["content_types"])
 
     def values(self) -> dict[str, Any]:
+        """The general information as the service takes it: the bands as one mapping."""
         data = self.cleaned_data
-        bands = {
-            modality: data[field]
-            for field, modality in self.SIZE_FIELDS.items()
-            if data.get(field) not in ("", "none", None)
-        }
         values = {name: data[name] for name in GENERAL_FIELDS if name in data}
-        return values | {"training_data_size": bands}
+        if all(field in data for field in self.SIZE_FIELDS):
+            # Only when every band was read: a partial mapping would drop a saved band.
+            values["training_data_size"] = {
+                modality: data[field]
+                for field, modality in self.SIZE_FIELDS.items()
+                if data[field] not in ("", "none", None)
+            }
+        return values
+
+    def value_keys(self, names: Iterable[str]) -> set[str]:
+        return {"training_data_size" if name in self.SIZE_FIELDS else name for name in names}
 
 
 # --- Data sources
@@ -424,29 +595,78 @@ class RowLockForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
-CRAWL_FIELDS = [
-    "crawler_name",
-    "crawler_user_agent",
-    "robots_txt_respected",
-    "tdm_opt_out_respected",
-]
-# Questions that only some categories of source must answer.
-CONDITIONAL_FIELDS = {
-    choices.SourceCategory.WEB_CRAWL: CRAWL_FIELDS,
-    choices.SourceCategory.SYNTHETIC: ["generator_models"],
-}
+@dataclass(frozen=True)
+class SourcePage:
+    """One page of the questions about a data source.
+
+    `url_name` is its address (`declarations:<url_name>`, with the declaration and the source);
+    `categories` are the kinds of source it asks (none: every kind).
+    """
+
+    url_name: str
+    title: str
+    categories: frozenset[str] = frozenset()
+
+    def asks(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+# Paid-for data must name its owner and licence (validation's rule), said on the rights page.
+PAID_ACQUISITIONS = {choices.Acquisition.PURCHASED, choices.Acquisition.LICENSED}
 LICENCE_HINT = (
     "An SPDX licence expression, like MIT, CC-BY-4.0, Apache-2.0 OR MIT, or "
-    "LicenseRef-your-name for terms of your own. Required for licensed or purchased data"
+    "LicenseRef-your-name for terms of your own"
 )
 
 
-class SourceForm(ProblemFieldsMixin, RowLockForm):
-    """Every field of a data source, in the groups the page shows them in."""
+class SourcePageForm(ProblemFieldsMixin, RowLockForm):
+    """A page of questions about a data source: its fields are the source's own."""
 
-    # About the source
+    page: ClassVar[SourcePage]
+    # A question revealed by an answer (GOV.UK conditional reveal): field → (answer, question).
+    reveals: ClassVar[dict[str, tuple[Any, str]]] = {}
+
+    def __init__(self, *args: Any, source: DataSource | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def questions(self) -> list[tuple[Any, Any, str]]:
+        """The page's questions in order: each bound field, the question its answer reveals
+        (or None) and the answer that reveals it; a revealed question is not listed again."""
+        revealed = {question for _, question in self.reveals.values()}
+        found = []
+        for field in self.visible_fields():
+            if field.name in revealed:
+                continue
+            answer, question = self.reveals.get(field.name, ("", ""))
+            found.append((field, self[question] if question else None, str(answer)))
+        return found
+
+    @classmethod
+    def initial_for(cls, source: DataSource) -> dict[str, Any]:
+        initial = {name: getattr(source, name) for name in cls.base_fields if hasattr(source, name)}
+        for name in ("robots_txt_respected", "tdm_opt_out_respected"):
+            if name in cls.base_fields:
+                initial[name] = yes_no(getattr(source, name))
+        initial["lock_version"] = source.lock_version
+        return initial
+
+
+class SourceKindForm(SourcePageForm):
+    page = SourcePage("source-kind", "Name and kind of source")
+
     name = text("Name of the source", 300, MESSAGES["source_name_required"])
-    category = radios("Category", choices.SourceCategory.choices, MESSAGES["category_invalid"])
+    category = radios(
+        "What kind of source is it?",
+        choices.SourceCategory.choices,
+        MESSAGES["category_invalid"],
+        help_text="The next pages ask what this kind of source needs",
+    )
+
+
+class SourceAboutForm(SourcePageForm):
+    page = SourcePage("source-about", "About the source")
+
     description = textarea("Description", MESSAGES["description_required"])
     url = forms.URLField(
         label="Web address",
@@ -457,44 +677,33 @@ class SourceForm(ProblemFieldsMixin, RowLockForm):
             "invalid": MESSAGES["url_invalid"],
             "max_length": "Web address must be 2,000 characters or fewer",
         },
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
     )
-    dataset_version = text("Version of the dataset", 100)
-    owner = text(
-        "Owner or rightsholder",
-        300,
-        help_text=(
-            "Who created the data or holds its rights. Required for licensed or purchased data"
-        ),
+    dataset_version = text(
+        "Version of the dataset",
+        100,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     purpose = textarea(
         "How does this source further the model's purpose?", MESSAGES["purpose_required"]
     )
-    # Rights and licence
-    licence = text(
-        "Licence",
-        500,
-        help_text=LICENCE_HINT,
-        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+
+
+class SourceSizeForm(SourcePageForm):
+    page = SourcePage("source-size", "Content, size and share")
+
+    modalities = checkboxes(
+        "What kinds of data does it hold?",
+        choices.Modality.choices,
+        MESSAGES["modalities_required"],
     )
-    licence_use_category = radios(
-        "What the licence allows", choices.LicenceUse.choices, MESSAGES["licence_use_invalid"]
+    languages = RowsField(
+        label="Languages of the data",
+        help_text="Add another for each language. Leave empty if it holds no language, like images",
+        noun="language",
+        columns={"code": language_column()},
+        to_item=first_cell,
     )
-    acquisition = radios(
-        "How the data was acquired", choices.Acquisition.choices, MESSAGES["acquisition_invalid"]
-    )
-    ip_status = radios(
-        "Intellectual property status", choices.IpStatus.choices, MESSAGES["ip_status_invalid"]
-    )
-    # Size and share
-    modalities = checkboxes("Modalities", choices.Modality.choices, MESSAGES["modalities_required"])
-    languages = text(
-        "Languages",
-        1000,
-        help_text="ISO 639-1 codes separated by spaces or commas, like en fr de",
-    )
-    size_tokens = whole_number("Size in tokens", help_text="Only the regulator sees this")
-    size_records = whole_number("Number of records", help_text="Only the regulator sees this")
-    size_bytes = whole_number("Size in bytes", help_text="Only the regulator sees this")
     share_percent = forms.DecimalField(
         label="Share of the training mix, in per cent",
         min_value=0,
@@ -502,7 +711,9 @@ class SourceForm(ProblemFieldsMixin, RowLockForm):
         max_digits=6,
         decimal_places=3,
         help_text="The shares of all sources must add up to 100. For example, 12.5",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "govuk-input--width-5", "spellcheck": "false"}
+        ),
         error_messages={
             "required": MESSAGES["share_required"],
             "invalid": MESSAGES["share_invalid"],
@@ -513,157 +724,63 @@ class SourceForm(ProblemFieldsMixin, RowLockForm):
             "max_whole_digits": MESSAGES["share_invalid"],
         },
     )
-    # Collection
-    collection_start = date_field("Collection started", MESSAGES["collection_start_required"])
-    collection_end = date_field("Collection ended", help_text="Leave blank if it is ongoing")
-    collection_ongoing = forms.BooleanField(label="Collection is ongoing", required=False)
-    first_used_on = date_field("First used to train on", MESSAGES["first_used_on_required"])
-    countries = text(
-        "Countries where the data was collected",
-        1000,
-        help_text="ISO 3166 codes separated by spaces or commas, like GB FR US",
+    size_tokens = whole_number("Size in tokens", help_text="Only the regulator sees this")
+    size_records = whole_number("Number of records", help_text="Only the regulator sees this")
+    size_bytes = whole_number("Size in bytes", help_text="Only the regulator sees this")
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if "languages" in values:
+            values["languages"] = list(dict.fromkeys(values["languages"]))  # each once
+        return values
+
+
+class SourceRightsForm(SourcePageForm):
+    """Who owns the data and on what terms: asked first, and required, of paid-for data."""
+
+    page = SourcePage("source-rights", "Rights and licence")
+
+    owner = text("Owner or rightsholder", 300, help_text="Who created the data or holds its rights")
+    licence = text(
+        "Licence",
+        500,
+        help_text=LICENCE_HINT,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
-    # Personal data
-    personal_data = radios(
-        "Does the source hold personal data?",
-        choices.YesNoUnknown.choices,
-        MESSAGES["personal_data_invalid"],
+    licence_use_category = radios(
+        "What does the licence allow?", choices.LicenceUse.choices, MESSAGES["licence_use_invalid"]
     )
-    personal_data_measures = textarea(
-        "How is the personal data protected?",
-        help_text="Required if the source holds personal data",
+    acquisition = radios(
+        "How was the data acquired?", choices.Acquisition.choices, MESSAGES["acquisition_invalid"]
     )
-    aggregate_consumer_data = forms.BooleanField(
-        label="The source includes aggregate consumer information", required=False
-    )
-    # Processing
-    processing = checkboxes(
-        "Processing applied",
-        choices.Processing.choices,
-        MESSAGES["processing_invalid"],
-        required=False,
-    )
-    processing_notes = textarea("Notes on processing")
-    # Web crawls (required of them only: see full_clean)
-    crawler_name = text("Crawler's name", 200, MESSAGES["crawler_name_required"])
-    crawler_user_agent = text("Crawler's user agent", 500, MESSAGES["crawler_user_agent_required"])
-    robots_txt_respected = yes_no_field(
-        "Does the crawler respect robots.txt?", MESSAGES["robots_txt_respected_required"]
-    )
-    tdm_opt_out_respected = yes_no_field(
-        "Does the crawler respect text and data mining opt-outs?",
-        MESSAGES["tdm_opt_out_respected_required"],
-    )
-    top_domains_text = textarea(
-        "Top domains crawled",
-        MESSAGES["top_domains_required"],
-        help_text=(
-            "The top 10% of crawled domains by content size: one host a line, like example.com. "
-            "Or upload a file instead"
-        ),
-        max_length=2_000_000,
-    )
-    top_domains_file = forms.FileField(
-        label="Or upload a list of top domains",
-        required=False,
-        error_messages={"empty": "The selected file is empty"},
-    )
-    # Synthetic data (required of them only: see full_clean)
-    generator_models = textarea(
-        "Models that generated the data",
-        MESSAGES["generator_models_required"],
-        help_text=(
-            "One a line: the model, its provider, and whether its terms permit training on its "
-            "output (yes, no or unknown), separated by |, like Model X | Example Labs | no"
-        ),
-    )
-    # Confidentiality
-    confidential = forms.BooleanField(
-        label="Ask the regulator to keep this source's name, owner, web address and description "
-        "from the public",
-        required=False,
-        help_text="Its category and share still count on the public label. The regulator decides "
-        "whether to accept the claim",
-    )
-    confidentiality_reason = textarea(
-        "Why should it be kept confidential?", help_text="Required if you ask for confidentiality"
+    ip_status = radios(
+        "What is its intellectual property status?",
+        choices.IpStatus.choices,
+        MESSAGES["ip_status_invalid"],
     )
 
-    FIELDSETS = [
-        (
-            "About the source",
-            "",
-            ["name", "category", "description", "url", "dataset_version", "owner", "purpose"],
-        ),
-        ("Rights and licence", "", ["licence", "licence_use_category", "acquisition", "ip_status"]),
-        (
-            "Size and share",
-            "Only the regulator sees exact sizes: the public sees shares.",
-            [
-                "modalities",
-                "languages",
-                "share_percent",
-                "size_tokens",
-                "size_records",
-                "size_bytes",
-            ],
-        ),
-        (
-            "Collection",
-            "",
-            [
-                "collection_start",
-                "collection_end",
-                "collection_ongoing",
-                "first_used_on",
-                "countries",
-            ],
-        ),
-        (
-            "Personal data",
-            "",
-            ["personal_data", "personal_data_measures", "aggregate_consumer_data"],
-        ),
-        ("Processing", "", ["processing", "processing_notes"]),
-        (
-            "If it is a web crawl",
-            "Answer these only if the source was crawled from the web.",
-            [*CRAWL_FIELDS, "top_domains_text", "top_domains_file"],
-        ),
-        (
-            "If it is synthetic",
-            "Answer this only if the data was generated by models.",
-            ["generator_models"],
-        ),
-        ("Confidentiality", "", ["confidential", "confidentiality_reason"]),
-    ]
-    LIST_FIELDS = {"languages", "countries"}
-    problem_fields = {"top_domains": "top_domains_text"}
-
-    def __init__(self, *args: Any, with_top_domains: bool = True, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        if not with_top_domains:
-            # The list is kept on its own page once there is one: it may be 10,000 long.
-            del self.fields["top_domains_text"], self.fields["top_domains_file"]
+        if self.is_paid():
+            # Asked as required (no "(optional)"); the rule says so if it is left empty, with
+            # the page's other problems, and knows when the answers above change it.
+            for name in ("owner", "licence"):
+                self.fields[name].required = True
+                self.fields[name].help_text += ". Required: the data is licensed or purchased"
         else:
-            self.fields["top_domains_file"].help_text = hosts_file_hint()
+            for name in ("owner", "licence"):
+                self.fields[name].help_text += ". Required for licensed or purchased data"
+
+    def is_paid(self) -> bool:
+        source = self.source
+        return source is not None and (
+            source.category == choices.SourceCategory.LICENSED
+            or source.acquisition in PAID_ACQUISITIONS
+        )
 
     def full_clean(self) -> None:
-        """Require the crawl and synthetic answers only of crawls and synthetic data.
-
-        They are shown without "(optional)" all the same: their group's hint says when they apply.
-        """
-        category = self.data.get("category")
-        relaxed = [
-            field
-            for kind, names in CONDITIONAL_FIELDS.items()
-            if category != kind
-            for name, field in self.fields.items()
-            if name in names
-        ]
-        if "top_domains_text" in self.fields:
-            # It may come as a file instead: clean() checks that one of them holds the list.
-            relaxed.append(self.fields["top_domains_text"])
+        """Read owner and licence as optional: whether they are needed is the rule's to say."""
+        relaxed = [self.fields[name] for name in ("owner", "licence") if self.fields[name].required]
         for field in relaxed:
             field.required = False
         try:
@@ -672,77 +789,260 @@ class SourceForm(ProblemFieldsMixin, RowLockForm):
             for field in relaxed:
                 field.required = True
 
-    def fieldsets(self) -> list[tuple[str, str, list]]:
-        """The page's groups of fields: (legend, hint, bound fields)."""
-        return [
-            (legend, hint, [self[name] for name in names if name in self.fields])
-            for legend, hint, names in self.FIELDSETS
-        ]
 
-    @classmethod
-    def initial_for(cls, source: DataSource) -> dict[str, Any]:
-        initial = {name: getattr(source, name) for name in cls.base_fields if hasattr(source, name)}
-        initial["languages"] = " ".join(source.languages or [])
-        initial["countries"] = " ".join(source.countries or [])
-        initial["generator_models"] = uploads.generator_lines(source.generator_models or [])
-        for name in ("robots_txt_respected", "tdm_opt_out_respected"):
-            initial[name] = yes_no(getattr(source, name))
-        initial["lock_version"] = source.lock_version
-        return initial
+class SourcePersonalForm(SourcePageForm):
+    page = SourcePage("source-personal", "Personal data and processing")
 
-    def clean_languages(self) -> list[str]:
-        return uploads.split_codes(self.cleaned_data["languages"])
+    personal_data = radios(
+        "Does the source hold personal data?",
+        choices.YesNoUnknown.choices,
+        MESSAGES["personal_data_invalid"],
+    )
+    personal_data_measures = textarea("How is the personal data protected?")
+    aggregate_consumer_data = forms.BooleanField(
+        label="The source includes aggregate consumer information", required=False
+    )
+    processing = checkboxes(
+        "What processing was applied to it?",
+        choices.Processing.choices,
+        MESSAGES["processing_invalid"],
+        required=False,
+    )
+    processing_notes = textarea("Notes on processing")
 
-    def clean_countries(self) -> list[str]:
-        return uploads.split_codes(self.cleaned_data["countries"], upper=True)
+    reveals = {"personal_data": ("yes", "personal_data_measures")}
 
-    def clean_generator_models(self) -> list[dict[str, str]]:
-        generators, errors = uploads.parse_generator_lines(self.cleaned_data["generator_models"])
-        if errors:
-            raise forms.ValidationError(uploads.summarise_errors(errors))
-        return generators
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Needed when the answer above is yes, which shows it: "(optional)" would mislead.
+        self.fields["personal_data_measures"].required = True
 
-    def clean_top_domains_file(self):
-        upload = self.cleaned_data.get("top_domains_file")
-        if upload:
-            try:
-                return uploads.read_text_upload(
-                    upload,
-                    max_bytes=upload_limit("TOP_DOMAINS_UPLOAD_MAX_BYTES"),
-                    extensions=(".txt", ".csv"),
-                )
-            except uploads.UploadError as error:
-                raise forms.ValidationError(error.message) from None
-        return ""
+    def full_clean(self) -> None:
+        field = self.fields["personal_data_measures"]
+        field.required = False
+        try:
+            super().full_clean()
+        finally:
+            field.required = True
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "top_domains_text" in self.fields and not self.errors.get("top_domains_file"):
-            text = cleaned.get("top_domains_file") or cleaned.get("top_domains_text") or ""
-            hosts, errors = uploads.parse_hosts(text)
-            field = "top_domains_file" if cleaned.get("top_domains_file") else "top_domains_text"
-            if errors:
-                self.add_error(field, uploads.summarise_errors(errors))
-            elif not hosts and cleaned.get("category") == choices.SourceCategory.WEB_CRAWL:
-                # Said now, with the crawler's other answers, rather than after they are fixed.
-                self.add_error(field, MESSAGES["top_domains_required"])
-            cleaned["top_domains"] = hosts
-        return cleaned
+
+class SourceDatesForm(SourcePageForm):
+    page = SourcePage("source-dates", "Dates and collection")
+
+    # The dates are optional (DESIGN §3.3): an invented date is worse than none.
+    collection_start = date_field(
+        "When did collection start?", help_text="For example, 27 3 2023. Leave blank if not known"
+    )
+    collection_end = date_field(
+        "When did collection end?", help_text="Leave blank if it is ongoing or not known"
+    )
+    collection_ongoing = forms.BooleanField(label="Collection is ongoing", required=False)
+    first_used_on = date_field(
+        "When was it first used to train the model?", help_text="Leave blank if not known"
+    )
+    countries = RowsField(
+        label="Countries where the data was collected",
+        help_text="Add another for each country",
+        noun="country",
+        columns={"code": country_column()},
+        to_item=first_cell,
+    )
 
     def values(self) -> dict[str, Any]:
-        """The source as the service takes it (the top domains only if this form holds them)."""
-        data = self.cleaned_data
-        values = {
-            name: data[name]
-            for name in self.fields
-            if name not in ("lock_version", "top_domains_text", "top_domains_file")
-        }
-        if "top_domains" in data:
-            values["top_domains"] = data["top_domains"]
+        values = super().values()
+        if "countries" in values:
+            values["countries"] = list(dict.fromkeys(values["countries"]))  # each once
         return values
 
 
-class TopDomainsForm(RowLockForm):
+class SourceCrawlerForm(SourcePageForm):
+    page = SourcePage(
+        "source-crawler", "The crawler", frozenset({choices.SourceCategory.WEB_CRAWL})
+    )
+
+    crawler_name = text("Crawler's name", 200, MESSAGES["crawler_name_required"])
+    crawler_user_agent = text(
+        "Crawler's user agent",
+        500,
+        MESSAGES["crawler_user_agent_required"],
+        help_text="As it identifies itself to web servers, like ExampleBot/1.0",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    robots_txt_respected = yes_no_field(
+        "Does the crawler respect robots.txt?", MESSAGES["robots_txt_respected_required"]
+    )
+    tdm_opt_out_respected = yes_no_field(
+        "Does the crawler respect text and data mining opt-outs?",
+        MESSAGES["tdm_opt_out_respected_required"],
+    )
+
+
+# The top domains have a page of their own (a file or a pasted list of up to 10,000 hosts).
+TOP_DOMAINS_PAGE = SourcePage(
+    "source-domains", "Top domains crawled", frozenset({choices.SourceCategory.WEB_CRAWL})
+)
+
+
+class SourceGeneratorsForm(SourcePageForm):
+    page = SourcePage(
+        "source-generators",
+        "Models that generated the data",
+        frozenset({choices.SourceCategory.SYNTHETIC}),
+    )
+
+    generator_models = RowsField(
+        label="Which models generated this data?",
+        required=True,
+        error_messages={"required": MESSAGES["generator_models_required"]},
+        help_text=(
+            "Each model, who provides it, and whether its terms permit training another model "
+            "on what it generates. Add another for each model"
+        ),
+        noun="generator model",
+        columns={
+            "name": forms.CharField(
+                label="Model",
+                max_length=200,
+                error_messages={
+                    "required": "enter the model's name",
+                    "max_length": "the model's name must be 200 characters or fewer",
+                },
+            ),
+            "provider": forms.CharField(
+                label="Provided by",
+                max_length=200,
+                required=False,
+                error_messages={"max_length": "the provider must be 200 characters or fewer"},
+            ),
+            "terms_permit_training": forms.ChoiceField(
+                label="Do its terms permit training on its output?",
+                choices=[
+                    ("yes", "Yes"),
+                    ("no", "No"),
+                    ("unknown", "Not known"),
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "select yes, no or not known"},
+            ),
+        },
+        to_item=generator_item,
+    )
+
+
+class SourceConfidentialityForm(SourcePageForm):
+    page = SourcePage("source-confidentiality", "Confidentiality")
+
+    confidential = forms.BooleanField(
+        label="Ask the regulator to keep this source's name, owner, web address and description "
+        "from the public",
+        required=False,
+        help_text="Its category and share still count on the public label. The regulator decides "
+        "whether to accept the claim",
+    )
+    confidentiality_reason = textarea("Why should it be kept confidential?")
+
+    reveals = {"confidential": (True, "confidentiality_reason")}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Asked only once confidentiality is asked for, which reveals it.
+        self.fields["confidentiality_reason"].required = True
+        revealed = f"conditional-{self['confidentiality_reason'].auto_id}"
+        self.fields["confidential"].widget.attrs["data-aria-controls"] = revealed
+
+    def full_clean(self) -> None:
+        field = self.fields["confidentiality_reason"]
+        field.required = False
+        try:
+            super().full_clean()
+        finally:
+            field.required = True
+
+
+# Every page about a source, in the order they are asked.
+SOURCE_PAGE_FORMS: list[type[SourcePageForm]] = [
+    SourceKindForm,
+    SourceAboutForm,
+    SourceSizeForm,
+    SourceRightsForm,
+    SourcePersonalForm,
+    SourceDatesForm,
+    SourceCrawlerForm,
+    SourceGeneratorsForm,
+    SourceConfidentialityForm,
+]
+SOURCE_PAGES: list[SourcePage] = [
+    *(form.page for form in SOURCE_PAGE_FORMS[:7]),
+    TOP_DOMAINS_PAGE,
+    *(form.page for form in SOURCE_PAGE_FORMS[7:]),
+]
+SOURCE_PAGE_FORM = {form.page.url_name: form for form in SOURCE_PAGE_FORMS}
+
+
+def source_pages(category: str) -> list[SourcePage]:
+    """The pages a source of this category is asked on, in order."""
+    return [page for page in SOURCE_PAGES if page.asks(category)]
+
+
+def next_source_page(category: str, url_name: str) -> SourcePage | None:
+    """The page after this one for a source of this category (None after the last)."""
+    pages = source_pages(category)
+    names = [page.url_name for page in pages]
+    if url_name not in names:
+        return pages[0] if pages else None
+    index = names.index(url_name) + 1
+    return pages[index] if index < len(pages) else None
+
+
+class SourceForm(
+    SourceKindForm,
+    SourceAboutForm,
+    SourceSizeForm,
+    SourceRightsForm,
+    SourcePersonalForm,
+    SourceDatesForm,
+    SourceCrawlerForm,
+    SourceGeneratorsForm,
+    SourceConfidentialityForm,
+):
+    """Every question about a data source, to place a problem or a finding about any of its
+    fields: the page that asks it (`url_name_for`) and the control there (`anchor_for`).
+
+    Never shown as one page: each `Source…Form` is a page of it.
+    """
+
+    @classmethod
+    def page_form_for(cls, problem_field: str) -> type[ProblemFieldsMixin] | None:
+        head = problem_field.split(".", 1)[0]
+        if head == "top_domains":
+            return TopDomainsForm
+        for form in SOURCE_PAGE_FORMS:
+            if form.field_name_for(problem_field):
+                return form
+        return None
+
+    @classmethod
+    def field_name_for(cls, problem_field: str) -> str:
+        form = cls.page_form_for(problem_field)
+        return form.field_name_for(problem_field) if form else ""
+
+    @classmethod
+    def anchor_for(cls, problem_field: str) -> str:
+        form = cls.page_form_for(problem_field)
+        return form.anchor_for(problem_field) if form else ""
+
+    @classmethod
+    def url_name_for(cls, problem_field: str) -> str:
+        form = cls.page_form_for(problem_field)
+        if form is TopDomainsForm:
+            return TOP_DOMAINS_PAGE.url_name
+        return form.page.url_name if form is not None else ""  # type: ignore[attr-defined]
+
+
+class TopDomainsForm(ProblemFieldsMixin, RowLockForm):
+    """A crawl's top domains: a file or a pasted list, which replaces the list saved."""
+
     file = forms.FileField(
         label="Upload a file",
         required=False,
@@ -753,6 +1053,7 @@ class TopDomainsForm(RowLockForm):
         help_text="One host a line, like example.com",
         max_length=2_000_000,
     )
+    problem_fields = {"top_domains": "text"}
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -763,12 +1064,12 @@ class TopDomainsForm(RowLockForm):
         if not upload:
             return ""
         try:
-            return uploads.read_text_upload(
+            return files.read_text_upload(
                 upload,
                 max_bytes=upload_limit("TOP_DOMAINS_UPLOAD_MAX_BYTES"),
                 extensions=(".txt", ".csv"),
             )
-        except uploads.UploadError as error:
+        except files.UploadError as error:
             raise forms.ValidationError(error.message) from None
 
     def clean(self) -> dict[str, Any]:
@@ -776,19 +1077,35 @@ class TopDomainsForm(RowLockForm):
         if self.errors:
             return cleaned
         field = "file" if cleaned.get("file") else "text"
-        hosts, errors = uploads.parse_hosts(cleaned.get(field) or "")
+        given = cleaned.get(field) or ""
+        if not given.strip():
+            return cleaned  # nothing given: the list saved stays as it is
+        hosts, errors = lists.parse_hosts(given)
         if errors:
-            self.add_error(field, uploads.summarise_errors(errors))
-        elif not hosts:
-            self.add_error("file", "Select a file or paste the list of top domains")
-        cleaned["hosts"] = hosts
+            self.add_error(field, lists.summarise_errors(errors))
+        else:
+            cleaned["hosts"] = hosts
         return cleaned
+
+    def values(self) -> dict[str, Any]:
+        """The new list, if one was given and read."""
+        hosts = self.cleaned_data.get("hosts")
+        return {} if hosts is None else {"top_domains": hosts}
+
+    def value_keys(self, names: Iterable[str]) -> set[str]:
+        return {"top_domains"} if set(names) & {"file", "text"} else set()
 
 
 class SourcesUploadForm(forms.Form):
+    """A CSV or XLSX file of sources; cleaning it reads every row (`sheets.SourcesFile`)."""
+
     file = forms.FileField(
-        label="Upload a CSV file",
-        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+        label="Upload a file",
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": "The selected file is empty",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     mode = radios(
         "What should the upload do?",
@@ -801,20 +1118,19 @@ class SourcesUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        limit = uploads.size_text(upload_limit("SOURCES_UPLOAD_MAX_BYTES"))
-        self.fields[
-            "file"
-        ].help_text = f"Up to {uploads.MAX_SOURCE_ROWS:,} sources and {limit}, saved as CSV UTF-8"
+        limit = files.size_text(upload_limit("SOURCES_UPLOAD_MAX_BYTES"))
+        self.fields["file"].help_text = (
+            f"A CSV file saved as CSV UTF-8, or an Excel workbook (.xlsx): up to "
+            f"{sheets.MAX_SOURCE_ROWS:,} sources and {limit}"
+        )
 
-    def clean_file(self) -> str:
+    def clean_file(self) -> sheets.SourcesFile:
         try:
-            return uploads.read_text_upload(
-                self.cleaned_data["file"],
-                max_bytes=upload_limit("SOURCES_UPLOAD_MAX_BYTES"),
-                extensions=(".csv",),
+            return sheets.read_sources_file(
+                self.cleaned_data["file"], max_bytes=upload_limit("SOURCES_UPLOAD_MAX_BYTES")
             )
-        except uploads.UploadError as error:
-            raise forms.ValidationError(error.message) from None
+        except files.UploadError as error:
+            raise forms.ValidationError(error.messages) from None
 
 
 # --- Supply chain and red-teaming
@@ -823,10 +1139,9 @@ class SourcesUploadForm(forms.Form):
 class PartyForm(ProblemFieldsMixin, RowLockForm):
     name = text("Name of the party", 300, MESSAGES["party_name_required"])
     role = radios("Role", choices.PartyRole.choices, MESSAGES["party_role_invalid"])
-    country = forms.ChoiceField(
+    country = CountryField(
         label="Country",
         required=False,
-        choices=[("", "Select a country")],
         help_text="Where the party is incorporated",
         error_messages={"invalid_choice": "Select a country from the list"},
     )
@@ -834,21 +1149,12 @@ class PartyForm(ProblemFieldsMixin, RowLockForm):
         "Company number",
         50,
         help_text="Its Companies House number, or its registration number abroad",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Select a country"), *country_choices()]  # type: ignore[attr-defined]
 
     @classmethod
     def initial_for(cls, party) -> dict[str, Any]:
         return {name: getattr(party, name) for name in cls.base_fields}
-
-    def values(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in ("name", "role", "country", "company_number")
-        }
 
 
 class AttestationForm(ProblemFieldsMixin, RowLockForm):
@@ -877,7 +1183,7 @@ class AttestationForm(ProblemFieldsMixin, RowLockForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        limit = uploads.size_text(upload_limit("RED_TEAM_REPORT_MAX_BYTES"))
+        limit = files.size_text(upload_limit("RED_TEAM_REPORT_MAX_BYTES"))
         self.fields[
             "report"
         ].help_text = f"A PDF up to {limit}. Only the regulator and your organisation can open it"
@@ -893,17 +1199,15 @@ class AttestationForm(ProblemFieldsMixin, RowLockForm):
         upload = self.cleaned_data.get("report")
         if upload:
             try:
-                uploads.check_pdf(upload, max_bytes=upload_limit("RED_TEAM_REPORT_MAX_BYTES"))
-            except uploads.UploadError as error:
+                files.check_pdf(upload, max_bytes=upload_limit("RED_TEAM_REPORT_MAX_BYTES"))
+            except files.UploadError as error:
                 raise forms.ValidationError(error.message) from None
         return upload
 
     def values(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name]
-            for name in self.fields
-            if name not in ("lock_version", "report")
-        }
+        values = super().values()
+        values.pop("report", None)
+        return values
 
 
 class ConfirmForm(forms.Form):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from registry.declarations import views
+from registry.declarations.views import (
+    declarations,
+    general,
+    models,
+    red_teaming,
+    sources,
+    submission,
+    supply_chain,
+    uploads,
+)
 
 app_name = "declarations"
 
@@ -8,66 +17,102 @@ DECLARATION = "declarations/<int:declaration_id>/"
 
 urlpatterns = [
     # Models and lineage
-    path("models/", views.model_list, name="models"),
-    path("models/new/", views.model_new, name="model-new"),
-    path("models/<int:model_id>/", views.model_detail, name="model"),
-    path("models/<int:model_id>/edit/", views.model_edit, name="model-edit"),
-    path("models/<int:model_id>/lineage/add/", views.dependency_add, name="dependency-add"),
+    path("models/", models.model_list, name="models"),
+    path("models/new/", models.model_new, name="model-new"),
+    path("models/<int:model_id>/", models.model_detail, name="model"),
+    path("models/<int:model_id>/edit/", models.model_edit, name="model-edit"),
+    path("models/<int:model_id>/lineage/add/", models.dependency_add, name="dependency-add"),
     path(
         "models/<int:model_id>/lineage/<int:dependency_id>/remove/",
-        views.dependency_remove,
+        models.dependency_remove,
         name="dependency-remove",
     ),
     path(
         "models/<int:model_id>/declarations/new/",
-        views.declaration_start,
+        declarations.declaration_start,
         name="declaration-start",
     ),
     # A declaration: the task list (or, once submitted, the read view) and its pages
-    path(DECLARATION, views.declaration_detail, name="declaration"),
-    path(DECLARATION + "discard/", views.declaration_discard, name="discard"),
-    path(DECLARATION + "general/", views.general, name="general"),
-    path(DECLARATION + "sources/", views.source_list, name="sources"),
-    path(DECLARATION + "sources/add/", views.source_add, name="source-add"),
-    path(DECLARATION + "sources/upload/", views.sources_upload, name="sources-upload"),
-    path(DECLARATION + "sources/<int:source_id>/", views.source_edit, name="source-edit"),
+    path(DECLARATION, declarations.declaration_detail, name="declaration"),
+    path(DECLARATION + "discard/", declarations.declaration_discard, name="discard"),
+    path(DECLARATION + "general/", general.general, name="general"),
+    path(DECLARATION + "sources/", sources.source_list, name="sources"),
+    path(DECLARATION + "sources/add/", sources.source_add, name="source-add"),
+    path(DECLARATION + "sources/upload/", uploads.sources_upload, name="sources-upload"),
+    path(
+        DECLARATION + "sources/upload/report/",
+        uploads.sources_upload_report,
+        name="sources-upload-report",
+    ),
+    path(
+        DECLARATION + "sources/upload/report.csv",
+        uploads.sources_upload_report_csv,
+        name="sources-upload-report-csv",
+    ),
+    path(DECLARATION + "sources/<int:source_id>/", sources.source_edit, name="source-edit"),
+    # A source's question pages: the kind of source decides which of them it is asked
+    *(
+        path(
+            DECLARATION + f"sources/<int:source_id>/{slug}/",
+            sources.source_page,
+            {"url_name": name},
+            name=name,
+        )
+        for slug, name in (
+            ("kind", "source-kind"),
+            ("about", "source-about"),
+            ("size", "source-size"),
+            ("rights", "source-rights"),
+            ("personal-data", "source-personal"),
+            ("dates", "source-dates"),
+            ("crawler", "source-crawler"),
+            ("generators", "source-generators"),
+            ("confidentiality", "source-confidentiality"),
+        )
+    ),
     path(
         DECLARATION + "sources/<int:source_id>/top-domains/",
-        views.source_domains,
+        sources.source_domains,
         name="source-domains",
     ),
     path(
-        DECLARATION + "sources/<int:source_id>/remove/", views.source_remove, name="source-remove"
+        DECLARATION + "sources/<int:source_id>/remove/", sources.source_remove, name="source-remove"
     ),
-    path("declarations/sources-template.csv", views.sources_template, name="sources-template"),
-    path(DECLARATION + "supply-chain/", views.party_list, name="parties"),
-    path(DECLARATION + "supply-chain/add/", views.party_add, name="party-add"),
-    path(DECLARATION + "supply-chain/<int:party_id>/", views.party_edit, name="party-edit"),
+    path("declarations/sources-template.csv", uploads.sources_template, name="sources-template"),
+    path(
+        "declarations/sources-template.xlsx",
+        uploads.sources_template_xlsx,
+        name="sources-template-xlsx",
+    ),
+    path("declarations/sources-dictionary/", uploads.sources_dictionary, name="sources-dictionary"),
+    path(DECLARATION + "supply-chain/", supply_chain.party_list, name="parties"),
+    path(DECLARATION + "supply-chain/add/", supply_chain.party_add, name="party-add"),
+    path(DECLARATION + "supply-chain/<int:party_id>/", supply_chain.party_edit, name="party-edit"),
     path(
         DECLARATION + "supply-chain/<int:party_id>/remove/",
-        views.party_remove,
+        supply_chain.party_remove,
         name="party-remove",
     ),
-    path(DECLARATION + "red-teaming/", views.attestation_list, name="attestations"),
-    path(DECLARATION + "red-teaming/add/", views.attestation_add, name="attestation-add"),
+    path(DECLARATION + "red-teaming/", red_teaming.attestation_list, name="attestations"),
+    path(DECLARATION + "red-teaming/add/", red_teaming.attestation_add, name="attestation-add"),
     path(
         DECLARATION + "red-teaming/<int:attestation_id>/",
-        views.attestation_edit,
+        red_teaming.attestation_edit,
         name="attestation-edit",
     ),
     path(
         DECLARATION + "red-teaming/<int:attestation_id>/remove/",
-        views.attestation_remove,
+        red_teaming.attestation_remove,
         name="attestation-remove",
     ),
     path(
         DECLARATION + "red-teaming/<int:attestation_id>/report/",
-        views.attestation_report,
+        red_teaming.attestation_report,
         name="attestation-report",
     ),
-    path(DECLARATION + "statement-of-truth/", views.statement, name="statement"),
-    path(DECLARATION + "check/", views.check, name="check"),
-    path(DECLARATION + "submitted/", views.submitted, name="submitted"),
-    path(DECLARATION + "withdraw/", views.withdraw, name="withdraw"),
-    path(DECLARATION + "withdrawn/", views.withdrawn, name="withdrawn"),
+    path(DECLARATION + "statement-of-truth/", submission.statement, name="statement"),
+    path(DECLARATION + "check/", submission.check, name="check"),
+    path(DECLARATION + "submitted/", submission.submitted, name="submitted"),
+    path(DECLARATION + "withdraw/", submission.withdraw, name="withdraw"),
+    path(DECLARATION + "withdrawn/", submission.withdrawn, name="withdrawn"),
 ]

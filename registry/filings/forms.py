@@ -1,4 +1,4 @@
-"""Forms every filing kind uses: the statement of truth, submission and withdrawal."""
+"""Forms every filing kind uses: the statement of truth signed on submission, and withdrawal."""
 
 from __future__ import annotations
 
@@ -19,26 +19,22 @@ class LockVersionForm(forms.Form):
 
 
 class StatementOfTruthForm(LockVersionForm):
-    signatory_name = forms.CharField(
-        label="Full name of the person signing",
-        max_length=200,
-        error_messages={"required": "Enter the name of the person signing the statement of truth"},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    """Sign the statement of truth and submit, in one step, as the person signed in.
+
+    The signatory's name is the one on their account, never typed: only their role is asked.
+    """
+
     signatory_role = forms.CharField(
-        label="Their role in the organisation",
+        label="Your role in the organisation",
         max_length=200,
         help_text="For example, Chief Executive or Head of Compliance",
-        error_messages={"required": "Enter the signatory's role"},
+        error_messages={"required": "Enter your role in the organisation"},
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     confirm = forms.BooleanField(
         label="I confirm the statement of truth",
         error_messages={"required": "Confirm the statement of truth"},
     )
-
-
-class SubmitForm(LockVersionForm):
-    pass
 
 
 class WithdrawForm(forms.Form):

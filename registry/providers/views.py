@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import cache, wraps
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -20,7 +21,6 @@ from registry.accounts.validation import problems_joining_provider
 from registry.filings.forms import (
     STATEMENT_OF_TRUTH,
     StatementOfTruthForm,
-    SubmitForm,
     WithdrawForm,
 )
 from registry.filings.models import FilingKind
@@ -36,10 +36,13 @@ from registry.filings.selectors import (
     findings_on_page,
 )
 from registry.filings.states import Status, allowed
-from registry.filings.validation import filing_problem
+from registry.filings.validation import before_signing, filing_problem
+from registry.labels.selectors.label import alert as label_alert
+from registry.labels.selectors.ownership import control_of, control_summary
 from registry.lib.codes import country_name
 from registry.lib.forms import GovukBoundField
 from registry.lib.problems import Problem, ProblemsError, add_problems_to_form
+from registry.lib.refused_posts import refused_post, refused_post_redirect, show_problems
 from registry.notifications.selectors import latest_notifications
 from registry.providers import selectors, services
 from registry.providers.access import (
@@ -52,6 +55,7 @@ from registry.providers.access import (
 from registry.providers.forms import InvestmentLinkForm, OwnershipStartForm, ProviderDetailsForm
 from registry.providers.models import InvestmentLink, OwnershipBand, OwnershipStatement
 from registry.providers.validation import validate_link_totals, validate_ownership
+from registry.review import risks
 
 
 @login_required
@@ -121,6 +125,7 @@ def organisation_edit(request):
 View = Callable[..., HttpResponse]
 LINKS_PER_PAGE = 100
 NOT_WITHDRAWABLE = "Only an accepted statement can be withdrawn"
+NOT_YET = "You cannot submit yet: do the things listed at the top of this page first"
 # Problems about the filing's state or the person's rights, rather than about what they typed.
 REFUSALS = {"not_editable", "not_permitted", "transition_not_allowed", "not_discardable"}
 
@@ -216,11 +221,15 @@ def link_field_anchors() -> dict[str, str]:
 
 LINK_FORM_FIELDS = frozenset(InvestmentLinkForm.base_fields)
 
+# Where check your answers takes each answer of the statement of truth, signed as the statement
+# is submitted. The signatory is the person signed in: their name is shown there, never asked.
 SIGN_ANCHORS = {
-    "signatory_name": "id_signatory_name",
+    "signatory_name": "signatory-name",
     "signatory_role": "id_signatory_role",
     "signed_at": "id_confirm",
 }
+# What a finding about the statement of truth sits above on check your answers.
+SIGN_QUESTIONS = ("signatory_name", "signatory_role", "confirm")
 
 
 def problem_url(statement: OwnershipStatement, data: dict[str, Any], field: str) -> str:
@@ -233,7 +242,7 @@ def problem_url(statement: OwnershipStatement, data: dict[str, Any], field: str)
     if parts[0] == "links":
         return reverse("providers:ownership-links", kwargs={"statement_id": statement.pk})
     if field in SIGN_ANCHORS:
-        url = reverse("providers:ownership-sign", kwargs={"statement_id": statement.pk})
+        url = reverse("providers:ownership-check", kwargs={"statement_id": statement.pk})
         return f"{url}#{SIGN_ANCHORS[field]}"
     return reverse("providers:ownership-statement", kwargs={"statement_id": statement.pk})
 
@@ -260,16 +269,24 @@ def links_task_status(data: dict[str, Any], problems: list[Problem]) -> str:
     if not data["links"]:
         return "not_started"
     if any(p.field.startswith("links") for p in problems):
-        return "problem"
+        return "incomplete"
     return "completed"
 
 
 def ownership_tasks(
-    statement: OwnershipStatement, data: dict[str, Any], problems: list[Problem]
-) -> list[dict[str, str]]:
-    """The task list's rows: each section, where it is done, and how far it has got."""
+    statement: OwnershipStatement,
+    data: dict[str, Any],
+    problems: list[Problem],
+    findings: Iterable[PlacedFinding] = (),
+) -> list[dict[str, Any]]:
+    """The task list's rows: each section, where it is done, how far it has got, and how many
+    of the regulator's findings it answers.
+
+    `problems` are those left once the statement of truth is signed, which it is on submit.
+    """
     kwargs = {"statement_id": statement.pk}
     count = len(data["links"])
+    raised = Counter(finding_section(item) for item in findings)
     return [
         {
             "key": "links",
@@ -277,22 +294,24 @@ def ownership_tasks(
             "hint": f"{count} investor{pluralize(count)}",
             "url": reverse("providers:ownership-links", kwargs=kwargs),
             "status": links_task_status(data, problems),
-        },
-        {
-            "key": "statement-of-truth",
-            "name": "Statement of truth",
-            "hint": "Signed again after any change",
-            "url": reverse("providers:ownership-sign", kwargs=kwargs),
-            "status": "completed" if statement.signed_at else "not_started",
+            "findings": raised["links"],
         },
         {
             "key": "check",
             "name": "Check your answers and submit",
-            "hint": "",
+            "hint": "Sign the statement of truth and submit",
             "url": "" if problems else reverse("providers:ownership-check", kwargs=kwargs),
             "status": "cannot_start" if problems else "not_started",
+            "findings": raised["check"],
         },
     ]
+
+
+def finding_section(item: PlacedFinding) -> str:
+    """The task list section whose pages answer a finding ("" for the organisation's details)."""
+    if item.page == "links" or item.page.startswith("link-edit:"):
+        return "links"
+    return "check" if item.page == "sign" else ""
 
 
 # --- The regulator's findings, where the provider answers them
@@ -319,7 +338,8 @@ def place_finding(
         url = reverse("providers:ownership-links", kwargs=kwargs)
         return PlacedFinding(finding, finding.label, "links", url=url)
     if finding.field in SIGN_ANCHORS:
-        url = reverse("providers:ownership-sign", kwargs=kwargs)
+        # Signed on check your answers, as the statement is submitted.
+        url = reverse("providers:ownership-check", kwargs=kwargs)
         target = SIGN_ANCHORS[finding.field]
         return PlacedFinding(finding, finding.label, "sign", finding.field, f"{url}#{target}")
     if finding.parts[0] == "provider":
@@ -413,12 +433,13 @@ def ownership_statement(request: MemberRequest, statement: OwnershipStatement) -
     if not (statement.is_editable and may_change_filings(request.user)):
         return ownership_read(request, statement, history)
     data = selectors.ownership_data(statement)
-    problems = validate_ownership(data)
+    problems = before_signing(validate_ownership(data))
+    regulator = regulator_context(statement, history)
     context = {
         "statement": statement,
-        "tasks": ownership_tasks(statement, data, problems),
+        "tasks": ownership_tasks(statement, data, problems, regulator["current_findings"]),
         "checklist": ownership_checklist(statement, data, problems),
-        **regulator_context(statement, history),
+        **regulator,
     }
     return render(request, "providers/ownership_task_list.html", context)
 
@@ -570,89 +591,102 @@ def ownership_link_remove(request: MemberRequest, link: InvestmentLink) -> HttpR
     )
 
 
-def sign_form(request: MemberRequest, statement: OwnershipStatement) -> StatementOfTruthForm:
-    initial = {
-        "signatory_name": statement.signatory_name or request.user.full_name,
-        "signatory_role": statement.signatory_role,
-        "lock_version": statement.lock_version,
-    }
-    return StatementOfTruthForm(request.POST or None, initial=initial)
-
-
 @editable_statement
 @require_http_methods(["GET", "POST"])
 def ownership_sign(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
-    """Sign the statement of truth, then check the answers."""
-    form = sign_form(request, statement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ownership_sign(
-                actor=request.user,
-                statement=statement,
-                name=form.cleaned_data["signatory_name"],
-                role=form.cleaned_data["signatory_role"],
-                expected_lock_version=form.cleaned_data["lock_version"],
-            )
-        except ProblemsError as error:
-            refusal = refused(request, statement, error)
-            if refusal:
-                return refusal
-            if is_stale(error):
-                statement.refresh_from_db()
-                data = request.POST.copy()
-                data["lock_version"] = str(statement.lock_version)
-                form = StatementOfTruthForm(data)
-                form.is_valid()
-            add_problems_to_form(form, error.problems)
-        else:
-            messages.success(request, "Statement of truth signed")
-            return redirect("providers:ownership-check", statement_id=statement.pk)
-    context = {
-        "statement": statement,
-        "form": form,
-        "statement_of_truth": STATEMENT_OF_TRUTH,
-        "findings": findings_for_page(statement, "sign", form.fields),
-    }
-    return render(request, "providers/ownership_sign.html", context)
+    """Send the old statement of truth page to where it is signed now: just above Submit."""
+    url = reverse("providers:ownership-check", kwargs={"statement_id": statement.pk})
+    return redirect(f"{url}#statement-of-truth")
 
 
 @editable_statement
 @require_http_methods(["GET", "POST"])
 def ownership_check(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
-    """Show every answer with a way to change it, and submit the statement."""
-    form = SubmitForm(request.POST or None, initial={"lock_version": statement.lock_version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ownership_transition(
-                actor=request.user,
-                statement=statement,
-                action="submit",
-                expected_lock_version=form.cleaned_data["lock_version"],
-            )
-        except ProblemsError as error:
-            refusal = refused(request, statement, error)
-            if refusal:
-                return refusal
-            if is_stale(error):
-                messages.error(request, filing_problem("stale_edit").message)
-            return redirect("providers:ownership-check", statement_id=statement.pk)
-        return redirect("providers:ownership-submitted", statement_id=statement.pk)
+    """Show every answer with a way to change it, then sign and submit the statement."""
+    if request.method == "POST":
+        return ownership_check_post(request, statement)
+    kept, errors = refused_post(request)
+    same_person = statement.signatory_name == request.user.full_name
+    initial = {
+        "lock_version": statement.lock_version,
+        "signatory_role": statement.signatory_role if same_person else "",
+    }
+    form = StatementOfTruthForm(kept, initial=initial)
+    if kept is not None:
+        show_problems(form, errors)
+    return render(request, "providers/ownership_check.html", check_context(statement, form))
+
+
+def check_context(statement: OwnershipStatement, form: StatementOfTruthForm) -> dict[str, Any]:
     data = selectors.ownership_data(statement)
-    links = statement.links.order_by("id")
+    problems = before_signing(validate_ownership(data))
     current = filing_feedback(statement, findings_only_current=True).findings
     placed = place_findings(statement, current)
-    rows = [link_row(link) for link in links]
+    rows = [link_row(link) for link in statement.links.order_by("id")]
     for row in rows:
         row["findings"] = findings_on_page(placed, f"link-edit:{row['link'].pk}", LINK_FORM_FIELDS)
-    context = {
+    return {
         "statement": statement,
-        "form": SubmitForm(initial={"lock_version": statement.lock_version}),
+        "form": form,
         "rows": rows,
-        "checklist": ownership_checklist(statement, data, validate_ownership(data)),
-        "statement_findings": [item for item in placed if item.page == "sign"],
+        "checklist": ownership_checklist(statement, data, problems),
+        "problem_count": len(problems),
+        "ready": not problems,
+        "statement_of_truth": STATEMENT_OF_TRUTH,
+        "findings": findings_on_page(placed, "sign", SIGN_QUESTIONS),
+        **control_preview(statement, [row["link"] for row in rows]),
         "other_findings": [item for item in placed if item.page in ("", "links", "organisation")],
     }
-    return render(request, "providers/ownership_check.html", context)
+
+
+def control_preview(statement: OwnershipStatement, links: list[InvestmentLink]) -> dict[str, Any]:
+    """What the provider's labels would say of its control once this statement is accepted:
+    the verdict and its public alerts, decided by the label's own rules."""
+    control = control_of(statement, links)
+    alerts = [label_alert(flag) for flag in risks.public_alerts(control.flags)]
+    return {"control": control_summary(control), "alerts": alerts}
+
+
+def ownership_check_post(request: MemberRequest, statement: OwnershipStatement) -> HttpResponse:
+    """Sign and submit; whatever stops it is shown on the page after a redirect."""
+    form = StatementOfTruthForm(request.POST)
+    if not form.is_valid():
+        return refused_post_redirect(request, form)
+    try:
+        services.ownership_sign_and_submit(
+            actor=request.user,
+            statement=statement,
+            role=form.cleaned_data["signatory_role"],
+            expected_lock_version=form.cleaned_data["lock_version"],
+        )
+    except ProblemsError as error:
+        refusal = refused(request, statement, error)
+        if refusal:
+            return refusal
+        statement.refresh_from_db()
+        show_submit_refusal(form, error, statement)
+        return refused_post_redirect(request, form)
+    return redirect("providers:ownership-submitted", statement_id=statement.pk)
+
+
+def show_submit_refusal(
+    form: StatementOfTruthForm, error: ProblemsError, statement: OwnershipStatement
+) -> None:
+    """Say why nothing was signed or submitted. After a change made meanwhile, the page shows
+    the latest answers, and submitting them needs a fresh confirmation."""
+    if is_stale(error):
+        data = cast(QueryDict, form.data).copy()
+        data["lock_version"] = str(statement.lock_version)
+        data.pop("confirm", None)
+        form.data = data
+        form.add_error(None, filing_problem("stale_edit").message)
+        return
+    # Refusals of the person (an email address not confirmed) or of the signature are said as
+    # they are; the answers' own problems are already listed as things to do.
+    said = [p.message for p in error.problems if p.field in ("", *SIGN_ANCHORS)]
+    if len(said) < len(error.problems):
+        said.append(NOT_YET)
+    form.add_error(None, said)
 
 
 @member_statement

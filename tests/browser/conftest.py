@@ -11,6 +11,8 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -108,3 +110,11 @@ def screenshot(page, name: str) -> None:
     """Keep a screenshot of the page for people to look at (test-artifacts/, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, server: str, email: str) -> None:
+    """Sign in through the sign-in page, with the password every factory-made person has."""
+    page.goto(server + "/account/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.base import PersonaTestCase
-from tests.browser.conftest import screenshot
-from tests.browser.test_declaration_journey import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_public_register import AXE, violations
 from tests.notifications.test_views import notify
 

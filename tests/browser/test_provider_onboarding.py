@@ -40,7 +40,9 @@ def test_register_an_account_and_a_provider_invite_a_colleague_and_see_the_dashb
     owner.locator("main").get_by_role("link", name="Register your organisation").click()
 
     owner.get_by_label("Legal name").fill("Gamma Models Ltd")
-    owner.get_by_label("Country of incorporation").select_option("GB")
+    # An autocomplete over the country list: "UK" finds the United Kingdom.
+    owner.get_by_label("Country of incorporation").fill("UK")
+    owner.locator("#id_country__listbox li").first.click()
     owner.get_by_label(re.compile("Companies House number")).fill("12345678")
     owner.get_by_label("Registered address").fill("3 Example Road\nLeeds")
     owner.get_by_label("Website").fill("https://gamma.example")
@@ -57,7 +59,7 @@ def test_register_an_account_and_a_provider_invite_a_colleague_and_see_the_dashb
     owner.get_by_role("button", name="Send invitation").click()
     assert (
         "Invitation sent to sam@gamma.example"
-        in owner.locator(".govuk-notification-banner").inner_text()
+        in owner.locator(".govuk-notification-banner--success").inner_text()
     )
     assert "sam@gamma.example" in owner.locator("table").last.inner_text()
 

@@ -13,8 +13,7 @@ from registry.accounts.roles import CASE_OFFICER, DECISION_MAKER, MemberRole
 from registry.declarations.models import ProvenanceDeclaration
 from registry.filings.states import Status
 from registry.review.models import Case
-from tests.browser.conftest import screenshot
-from tests.browser.test_declaration_journey import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.factories import (
     AIModelFactory,
     MembershipFactory,
@@ -71,7 +70,9 @@ def test_changes_requested_answered_resubmitted_and_accepted(server, new_page):
     provider_page = new_page()
     sign_in(provider_page, server, owner.email)
     provider_page.goto(server + reverse("declarations:check", args=[declaration.pk]))
-    provider_page.get_by_role("button", name="Submit declaration").click()
+    provider_page.get_by_label("Your role in the organisation").fill("Director")
+    provider_page.get_by_label("I confirm the statement of truth").check()
+    provider_page.get_by_role("button", name="Sign and submit").click()
     assert "Declaration submitted" in provider_page.locator(".govuk-panel").inner_text()
 
     # 2. The case officer finds it in the queue, takes it into review and raises a finding.
@@ -113,10 +114,10 @@ def test_changes_requested_answered_resubmitted_and_accepted(server, new_page):
         NEW_MEASURES
     )
     provider_page.get_by_role("button", name="Save and continue").click()
-    provider_page.goto(server + reverse("declarations:statement", args=[declaration.pk]))
+    provider_page.goto(server + reverse("declarations:check", args=[declaration.pk]))
+    provider_page.get_by_label("Your role in the organisation").fill("Director")
     provider_page.get_by_label("I confirm the statement of truth").check()
-    provider_page.get_by_role("button", name="Sign and continue").click()
-    provider_page.get_by_role("button", name="Submit declaration").click()
+    provider_page.get_by_role("button", name="Sign and submit").click()
     assert "Declaration submitted" in provider_page.locator(".govuk-panel").inner_text()
 
     # 4. The diff shows what changed; the case officer takes it into review again.

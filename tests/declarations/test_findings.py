@@ -85,13 +85,13 @@ class TaskListTests(FindingsTestCase):
         self.assertIn(REASON, html)
         links = {
             "tdm_opt_out_measures": self.url("general") + "#id_tdm_opt_out_measures",
-            "sources.1.licence": self.url("source-edit", self.sources[1].pk) + "#id_licence",
+            "sources.1.licence": self.url("source-rights", self.sources[1].pk) + "#id_licence",
             "sources.2": self.url("source-edit", self.sources[2].pk),
             "supply_chain.0.country": self.url("party-edit", self.party.pk) + "#id_country",
             "red_team_attestations.0.summary": (
                 self.url("attestation-edit", self.attestation.pk) + "#id_summary"
             ),
-            "signatory_role": self.url("statement") + "#id_signatory_role",
+            "signatory_role": self.url("check") + "#id_signatory_role",
         }
         for field, href in links.items():
             with self.subTest(field):
@@ -127,11 +127,11 @@ class TaskListTests(FindingsTestCase):
         self.sign_in(self.alice)
         html = self.page("declaration")
         # "sources.1" was the second source when raised; it is the first now, and still itself.
-        href = self.url("source-edit", self.sources[1].pk) + "#id_licence"
+        href = self.url("source-rights", self.sources[1].pk) + "#id_licence"
         self.assertIn(f'href="{href}"', html)
         self.assertEqual(
             first_field_after(
-                self.page("source-edit", self.sources[1].pk), FINDINGS["sources.1.licence"]
+                self.page("source-rights", self.sources[1].pk), FINDINGS["sources.1.licence"]
             ),
             "licence",
         )
@@ -144,14 +144,14 @@ class QuestionPageTests(FindingsTestCase):
     def test_each_finding_sits_above_its_field_on_the_page_that_asks_it(self):
         pages = [
             ("tdm_opt_out_measures", ("general",), "tdm_opt_out_measures"),
-            ("sources.1.licence", ("source-edit", self.sources[1].pk), "licence"),
+            ("sources.1.licence", ("source-rights", self.sources[1].pk), "licence"),
             ("supply_chain.0.country", ("party-edit", self.party.pk), "country"),
             (
                 "red_team_attestations.0.summary",
                 ("attestation-edit", self.attestation.pk),
                 "summary",
             ),
-            ("signatory_role", ("statement",), "signatory_role"),
+            ("signatory_role", ("check",), "signatory_role"),
         ]
         for field, page, control in pages:
             with self.subTest(field):
@@ -161,23 +161,23 @@ class QuestionPageTests(FindingsTestCase):
 
     def test_a_page_shows_only_the_findings_about_its_own_questions(self):
         general = self.page("general")
-        source = self.page("source-edit", self.sources[1].pk)
-        other_source = self.page("source-edit", self.sources[0].pk)
+        source = self.page("source-rights", self.sources[1].pk)
+        other_source = self.page("source-rights", self.sources[0].pk)
         self.assertNotIn(FINDINGS["sources.1.licence"], general)
         self.assertNotIn(FINDINGS["tdm_opt_out_measures"], source)
         self.assertNotIn(FINDINGS["sources.1.licence"], other_source)
         self.assertNotIn("The regulator's finding", other_source)
 
-    def test_a_finding_about_a_whole_row_heads_its_page(self):
+    def test_a_finding_about_a_whole_row_heads_its_summary(self):
         html = self.page("source-edit", self.sources[2].pk)
-        self.assertLess(html.index(FINDINGS["sources.2"]), html.index("<form"))
+        self.assertLess(html.index(FINDINGS["sources.2"]), html.index("govuk-summary-card"))
 
     def test_check_your_answers_shows_each_finding_beside_its_answer(self):
         html = self.page("check")
         tdm_row = html.index("Text and data mining opt-outs")
         next_row = html.index("Illegal content", tdm_row)
         self.assertIn(FINDINGS["tdm_opt_out_measures"], html[tdm_row:next_row])
-        signed_by = html.index("Signed by")
+        signed_by = html.index('id="statement-of-truth"')
         self.assertIn(FINDINGS["signatory_role"], html[signed_by:])
         supply_chain = html.index('<h2 class="govuk-heading-m">Supply chain</h2>')
         red_teaming = html.index('<h2 class="govuk-heading-m">Red-teaming</h2>')

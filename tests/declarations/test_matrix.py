@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from registry.declarations.models import ModelDependency
@@ -55,6 +56,10 @@ def crawl(case) -> int:
     return case.draft.sources.get(category="web_crawl").pk
 
 
+def synthetic(case) -> int:
+    return case.draft.sources.get(category="synthetic").pk
+
+
 def party(case) -> int:
     return case.draft.supply_chain.get().pk
 
@@ -64,6 +69,14 @@ def attestation(case) -> int:
 
 
 DRAFT = {"declaration_id": draft}
+
+
+def upload_page(case) -> str:
+    return reverse("declarations:sources-upload", args=[case.draft.pk])
+
+
+# An upload's report, before any upload: Acme's editors are sent to upload a file.
+UPLOAD_REPORT = ACME_EDITORS | {"alice": upload_page, "bob": upload_page}
 
 MATRIX: Matrix = {
     "declarations:models": ({}, OWN_MEMBERS),
@@ -83,8 +96,19 @@ MATRIX: Matrix = {
     "declarations:sources": (DRAFT, ACME_MEMBERS),
     "declarations:source-add": (DRAFT, ACME_EDITORS),
     "declarations:sources-upload": (DRAFT, ACME_EDITORS),
+    "declarations:sources-upload-report": (DRAFT, UPLOAD_REPORT),
+    "declarations:sources-upload-report-csv": (DRAFT, UPLOAD_REPORT),
     "declarations:sources-template": ({}, OWN_MEMBERS),
+    "declarations:sources-template-xlsx": ({}, OWN_MEMBERS),
+    "declarations:sources-dictionary": ({}, OWN_MEMBERS),
     "declarations:source-edit": (DRAFT | {"source_id": source}, ACME_EDITORS),
+    **{
+        f"declarations:source-{page}": (DRAFT | {"source_id": source}, ACME_EDITORS)
+        for page in ("kind", "about", "size", "rights", "personal", "dates", "confidentiality")
+    },
+    # Asked only of the kinds that have them: a web crawl's crawler, a synthetic source's models.
+    "declarations:source-crawler": (DRAFT | {"source_id": crawl}, ACME_EDITORS),
+    "declarations:source-generators": (DRAFT | {"source_id": synthetic}, ACME_EDITORS),
     "declarations:source-domains": (DRAFT | {"source_id": crawl}, ACME_EDITORS),
     "declarations:source-remove": (DRAFT | {"source_id": source}, ACME_EDITORS),
     "declarations:parties": (DRAFT, ACME_MEMBERS),
@@ -99,7 +123,8 @@ MATRIX: Matrix = {
         DRAFT | {"attestation_id": attestation},
         REPORT_READERS,
     ),
-    "declarations:statement": (DRAFT, ACME_EDITORS),
+    # Signed on check your answers now: the old page sends editors there.
+    "declarations:statement": (DRAFT, ACME_EDITORS | {"alice": 302, "bob": 302}),
     "declarations:check": (DRAFT, ACME_EDITORS),
     "declarations:submitted": ({"declaration_id": submitted}, ACME_MEMBERS),
     "declarations:withdraw": ({"declaration_id": accepted}, ACME_EDITORS),

@@ -40,11 +40,15 @@ SOURCE_LIST_QUERIES = 9
 # Check your answers:
 #  1-4. session, user, membership, the declaration
 #  5-7. declaration_data: sources, supply chain, attestations (for the checklist)
-#  8. the sources counted and their shares summed by category
-#  9-10. the supply chain and the attestations for their summaries
-#  11. the navigation's regulator check
-#  12. the navigation's count of unread messages
-CHECK_QUERIES = 12
+#  8-15. the label's preview (labels.selectors.label_rows): public sources, confidential ones,
+#     supply chain, attestations, the model's published versions, the accepted ownership
+#     statement, lineage, snapshots
+#  16. the provider, for the preview's identity row
+#  17. the sources counted and their shares summed by category
+#  18-19. the supply chain and the attestations for their summaries
+#  20. the navigation's regulator check
+#  21. the navigation's count of unread messages
+CHECK_QUERIES = 21
 
 # What was filed, read-only:
 #  1-4. session, user, membership, the declaration

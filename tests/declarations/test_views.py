@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from registry.declarations import services
@@ -35,6 +35,7 @@ from tests.factories import (
     complete_declaration,
     raise_finding,
 )
+from tests.labels import publish
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -83,45 +84,61 @@ GENERAL_FORM = {
     "total_tokens": "2000000000000",
     **date_data("latest_collection_date", date(2024, 12, 31)),
     "continuous_training": "no",
-    "languages": "en 62.5\nfr 37.5",
+    "languages-0-code": "en",
+    "languages-0-share_percent": "62.5",
+    "languages-1-code": "fr",
+    "languages-1-share_percent": "37.5",
     "content_types": "news articles\nsource code",
     "tdm_opt_out_measures": "We honour robots.txt and TDM-Rep.",
     "illegal_content_measures": "Hash matching and review.",
     "code_of_practice_signatory": "yes",
 }
 
-SOURCE_FORM = {
-    "name": "Open Encyclopaedia",
-    "category": "public_dataset",
-    "description": "Encyclopaedia articles",
-    "url": "https://encyclopaedia.example",
-    "owner": "Example Foundation",
-    "purpose": "General knowledge",
-    "licence": "cc-by-4.0",
-    "licence_use_category": "commercial",
-    "acquisition": "public",
-    "ip_status": "mixed",
-    "modalities": ["text"],
-    "languages": "en, fr",
-    "share_percent": "40",
-    **date_data("collection_start", date(2023, 1, 1)),
-    **date_data("collection_end", date(2024, 6, 30)),
-    **date_data("first_used_on", date(2024, 7, 1)),
-    "countries": "gb us",
-    "personal_data": "no",
-    "processing": ["deduplication"],
+# A source's answers, page by page, in the order a public dataset is asked them.
+SOURCE_PAGES = {
+    "source-kind": {"name": "Open Encyclopaedia", "category": "public_dataset"},
+    "source-about": {
+        "description": "Encyclopaedia articles",
+        "url": "https://encyclopaedia.example",
+        "purpose": "General knowledge",
+    },
+    "source-size": {
+        "modalities": ["text"],
+        "languages-0-code": "en",
+        "languages-1-code": "fr",
+        "share_percent": "40",
+        "size_tokens": "1,000,000",
+        "size_records": "2 000 000",
+    },
+    "source-rights": {
+        "owner": "Example Foundation",
+        "licence": "cc-by-4.0",
+        "licence_use_category": "commercial",
+        "acquisition": "public",
+        "ip_status": "mixed",
+    },
+    "source-personal": {"personal_data": "no", "processing": ["deduplication"]},
+    "source-dates": {
+        **date_data("collection_start", date(2023, 1, 1)),
+        **date_data("collection_end", date(2024, 6, 30)),
+        **date_data("first_used_on", date(2024, 7, 1)),
+        "countries-0-code": "United Kingdom",
+        "countries-1-code": "US",
+    },
+    "source-confidentiality": {},
 }
-
-CRAWL_FORM = SOURCE_FORM | {
-    "name": "Acme web crawl",
-    "category": "web_crawl",
-    "acquisition": "scraped",
-    "licence": "",
+CRAWLER_PAGE = {
     "crawler_name": "AcmeBot",
     "crawler_user_agent": "AcmeBot/1.0",
     "robots_txt_respected": "yes",
     "tdm_opt_out_respected": "no",
-    "top_domains_text": "Example.com\nhttps://news.example.org/path\n",
+}
+GENERATORS_PAGE = {
+    "generator_models-0-name": "Teacher 70B",
+    "generator_models-0-provider": "Open Lab",
+    "generator_models-0-terms_permit_training": "no",
+    "generator_models-1-name": "Helper",
+    "generator_models-1-terms_permit_training": "unknown",
 }
 
 PARTY_FORM = {
@@ -204,6 +221,29 @@ class DeclarationViewTestCase(PrivateFilesMixin, PersonaTestCase):
     def messages_of(self, response) -> list[str]:
         return [str(message) for message in response.context["messages"]]
 
+    def answer(self, url: str, data: dict):
+        """Post a question page, which always answers with a redirect; the page it leads to."""
+        response = self.client.post(url, data)
+        self.assertIn(
+            response.status_code, (302, 303), f"{url} answered a POST without redirecting"
+        )
+        return self.client.get(response["Location"])
+
+    def add_source(self, pages: dict[str, dict], **kind) -> DataSource:
+        """Add a source through its pages, each answered with its own data, in the order asked."""
+        first = pages["source-kind"] | kind
+        response = self.client.post(self.draft_url("source-add"), first)
+        self.assertEqual(response.status_code, 302)
+        source = self.draft.sources.get(name=first["name"])
+        while response["Location"] != self.draft_url("source-edit", source.pk):
+            url_name = resolve(response["Location"].split("?")[0]).url_name
+            data = pages.get(url_name, {}) | {"lock_version": self.fresh(source).lock_version}
+            url = response["Location"]
+            response = self.client.post(url, data)
+            self.assertEqual(response.status_code, 302)
+            self.assertNotEqual(response["Location"], url, f"{url_name} was refused")
+        return self.fresh(source)
+
 
 # --- Models and lineage
 
@@ -235,15 +275,14 @@ class ModelViewTests(DeclarationViewTestCase):
         }
         for label, (changes, message) in cases.items():
             with self.subTest(label):
-                response = self.client.post(self.url("model-new"), MODEL_FORM | changes)
-                self.assertEqual(response.status_code, 200)
+                response = self.answer(self.url("model-new"), MODEL_FORM | changes)
                 self.assertContains(response, "There is a problem")
                 self.assertContains(response, message)
         self.assertFalse(AIModel.objects.filter(name="Acme Reasoner").exists())
 
     def test_a_second_model_with_the_same_name_and_version_is_refused(self):
         self.sign_in(self.alice)
-        response = self.client.post(
+        response = self.answer(
             self.url("model-new"), MODEL_FORM | {"name": "Acme Chat", "version": "1.0"}
         )
         self.assertContains(response, "already registered a model with this name and version")
@@ -274,6 +313,22 @@ class ModelViewTests(DeclarationViewTestCase):
         response = self.client.get(self.url("model", base.pk))
         self.assertContains(response, "Acme Chat 1.0")
 
+    def test_the_model_page_links_to_its_public_label_once_it_is_on_the_register(self):
+        self.sign_in(self.victor)
+        page = self.client.get(self.url("model", self.model.pk))
+        self.assertContains(page, "once you submit declaration version 1 and the regulator")
+        self.assertNotContains(page, "See its public label")
+        ProvenanceDeclaration.objects.filter(pk=self.draft.pk).update(
+            status=Status.UNDER_REVIEW, submitted_at=timezone.now()
+        )
+        page = self.client.get(self.url("model", self.model.pk))
+        self.assertContains(page, "once the regulator accepts declaration version 1")
+        published = publish(self, complete_declaration(model=AIModelFactory(provider=self.acme)))
+        page = self.client.get(self.url("model", published.model_id))
+        number = published.model.registration_number
+        self.assertContains(page, f"on the public register as {number}")
+        self.assertContains(page, f'href="{reverse("labels:model", args=[number])}"')
+
     def test_a_stale_save_is_refused_and_the_input_kept(self):
         self.sign_in(self.alice)
         opened = self.client.get(self.url("model-edit", self.model.pk))
@@ -285,7 +340,7 @@ class ModelViewTests(DeclarationViewTestCase):
             values={**MODEL_FORM, "name": "Bob's name", "parameter_count": 7, "release_date": None},
             expected_lock_version=1,
         )
-        response = self.client.post(
+        response = self.answer(
             self.url("model-edit", self.model.pk),
             MODEL_FORM | {"name": "Alice's name", "lock_version": "1"},
         )
@@ -339,7 +394,7 @@ class ModelViewTests(DeclarationViewTestCase):
         }
         for label, (data, message) in cases.items():
             with self.subTest(label):
-                response = self.client.post(add, data)
+                response = self.answer(add, data)
                 self.assertContains(response, message)
         self.assertFalse(self.model.dependencies.exists())
 
@@ -369,7 +424,11 @@ class StartAndTaskListTests(DeclarationViewTestCase):
         page = self.client.get(self.url("declaration-start", model.pk))
         self.assertContains(page, 'value="amend"')
         nothing_chosen = self.client.post(self.url("declaration-start", model.pk), {})
-        self.assertContains(nothing_chosen, "Select how you want to start the declaration")
+        self.assertRedirects(
+            nothing_chosen, self.url("declaration-start", model.pk), fetch_redirect_response=False
+        )
+        shown = self.client.get(self.url("declaration-start", model.pk))
+        self.assertContains(shown, "Select how you want to start the declaration")
         self.client.post(self.url("declaration-start", model.pk), {"start": "amend"})
         amendment = model.declarations.get(version=2)
         self.assertEqual(amendment.amends, accepted)
@@ -386,8 +445,8 @@ class StartAndTaskListTests(DeclarationViewTestCase):
         self.sign_in(self.bob)
         response = self.client.get(self.draft_url("declaration"))
         self.assertContains(response, "govuk-task-list")
-        self.assertContains(response, "You have completed 5 of 5 sections")
-        self.assertContains(response, "Nothing stops this declaration being submitted")
+        self.assertContains(response, "You have completed 4 of 4 sections")
+        self.assertContains(response, "Ready to submit")
         self.assertContains(response, "3 sources")
 
     def test_the_checklist_links_each_problem_to_the_field_that_fixes_it(self):
@@ -400,20 +459,20 @@ class StartAndTaskListTests(DeclarationViewTestCase):
         )
         self.sign_in(self.bob)
         response = self.client.get(self.draft_url("declaration"))
-        licence = self.draft_url("source-edit", first.pk) + "#id_licence"
+        licence = self.draft_url("source-rights", first.pk) + "#id_licence"
         self.assertContains(response, f'href="{licence}"')
         self.assertContains(response, "Data source 1 (Source 1): Enter a valid SPDX licence")
-        self.assertContains(response, f'href="{self.draft_url("source-domains", crawl.pk)}"')
+        domains = self.draft_url("source-domains", crawl.pk) + "#id_text"
+        self.assertContains(response, f'href="{domains}"')
         self.assertContains(response, "not a host is not a host name")
         general = self.draft_url("general") + "#id_illegal_content_measures"
         self.assertContains(response, f'href="{general}"')
-        self.assertContains(response, f'href="{self.draft_url("statement")}#id_confirm"')
+        # The statement of truth is signed on submitting: not a thing to do before.
+        self.assertNotContains(response, "Confirm the statement of truth")
         # The shares now add up to 100 + 33.333 + 33.333 = 166.666%.
         self.assertContains(response, "they add up to 166.666%")
         self.assertContains(response, f'href="{self.draft_url("sources")}"')
-        self.assertContains(
-            response, '<strong class="govuk-tag govuk-tag--blue">Incomplete</strong>'
-        )
+        self.assertContains(response, '<strong class="govuk-tag">Incomplete</strong>')
 
     def test_shares_of_140_percent_are_a_problem_on_the_checklist(self):
         declaration = ProvenanceDeclarationFactory(model=AIModelFactory(provider=self.acme))
@@ -425,7 +484,7 @@ class StartAndTaskListTests(DeclarationViewTestCase):
         self.assertContains(response, "they add up to 140%")
         response = self.client.get(self.url("check", declaration.pk))
         self.assertContains(response, "they add up to 140%")
-        self.assertNotContains(response, "Submit declaration")
+        self.assertNotContains(response, ">Sign and submit</button>")
 
     def test_a_viewer_reads_the_draft_without_editing_links(self):
         self.sign_in(self.victor)
@@ -458,7 +517,8 @@ class GeneralViewTests(DeclarationViewTestCase):
     def test_the_page_opens_with_what_is_saved(self):
         self.sign_in(self.bob)
         response = self.client.get(self.draft_url("general"))
-        self.assertContains(response, "en 80\nfr 20")
+        self.assertContains(response, '<option value="en" selected data-synonyms="en">English')
+        self.assertContains(response, 'name="languages-1-share_percent" value="20"')
         self.assertContains(response, "regulator sees this exact figure")
         self.assertContains(response, 'id="id_size_text_1" checked')
 
@@ -467,11 +527,24 @@ class GeneralViewTests(DeclarationViewTestCase):
         before = self.fresh(self.draft).lock_version
         future = timezone.localdate() + timedelta(days=30)
         cases = {
-            "language line": ({"languages": "en 60\nenglish"}, "Line 2: write a language code"),
-            "language code": ({"languages": "xx 60"}, "xx is not an ISO 639-1 language code"),
-            "language share": ({"languages": "en 160"}, "The share of en must be a number"),
+            "share not a number": (
+                {"languages-1-share_percent": "lots"},
+                "Language 2: enter its share as a number",
+            ),
+            "language not on the list": (
+                {"languages-0-code": "xx"},
+                "Language 1: select a language from the list",
+            ),
+            "share without a language": (
+                {"languages-1-code": ""},
+                "Language 2: select a language",
+            ),
+            "language share": (
+                {"languages-0-share_percent": "160"},
+                "The share of en must be a number",
+            ),
             "languages over 100": (
-                {"languages": "en 70\nfr 70"},
+                {"languages-0-share_percent": "70", "languages-1-share_percent": "70"},
                 "Language shares add up to more than 100%",
             ),
             "unknown band": ({"size_text": "huge"}, "Select a size band for text from the list"),
@@ -490,8 +563,7 @@ class GeneralViewTests(DeclarationViewTestCase):
         }
         for label, (changes, message) in cases.items():
             with self.subTest(label):
-                response = self.client.post(self.draft_url("general"), self.general_form(**changes))
-                self.assertEqual(response.status_code, 200)
+                response = self.answer(self.draft_url("general"), self.general_form(**changes))
                 self.assertContains(response, "There is a problem")
                 self.assertContains(response, message)
         self.assertEqual(self.fresh(self.draft).lock_version, before)
@@ -500,7 +572,7 @@ class GeneralViewTests(DeclarationViewTestCase):
         self.sign_in(self.bob)
         form = self.general_form(tdm_opt_out_measures="Bob's measures")
         services.party_save(actor=self.alice, declaration=self.draft, values=PARTY_FORM)
-        response = self.client.post(self.draft_url("general"), form)
+        response = self.answer(self.draft_url("general"), form)
         self.assertContains(response, "Someone else changed this since you opened it")
         self.assertContains(response, "Bob&#x27;s measures")
         self.assertNotEqual(self.fresh(self.draft).tdm_opt_out_measures, "Bob's measures")
@@ -510,42 +582,46 @@ class GeneralViewTests(DeclarationViewTestCase):
 
 
 class SourceViewTests(DeclarationViewTestCase):
-    def test_a_source_is_added_with_codes_and_licence_normalised(self):
+    def test_a_source_is_added_page_by_page_with_codes_and_licence_normalised(self):
         self.sign_in(self.bob)
-        response = self.client.post(self.draft_url("source-add"), SOURCE_FORM)
-        self.assertRedirects(response, self.draft_url("sources"))
-        source = self.draft.sources.get(name="Open Encyclopaedia")
+        source = self.add_source(SOURCE_PAGES)
+        self.assertEqual(source.category, "public_dataset")
         self.assertEqual(source.languages, ["en", "fr"])
-        self.assertEqual(source.countries, ["GB", "US"])
+        self.assertEqual(source.countries, ["GB", "US"])  # by name and by code
         self.assertEqual(source.licence, "CC-BY-4.0")
         self.assertEqual(source.share_percent, Decimal("40"))
+        self.assertEqual((source.size_tokens, source.size_records), (1_000_000, 2_000_000))
+        summary = self.client.get(self.draft_url("source-edit", source.pk))
+        self.assertContains(summary, "Open Encyclopaedia")
+        self.assertContains(summary, "CC-BY-4.0")
+        self.assertContains(summary, "United Kingdom, United States")
 
-    def test_a_web_crawl_is_added_with_its_top_domains_pasted(self):
+    def test_a_web_crawl_is_asked_about_its_crawler_and_top_domains(self):
         self.sign_in(self.bob)
-        self.client.post(self.draft_url("source-add"), CRAWL_FORM)
-        crawl = self.draft.sources.get(name="Acme web crawl")
+        pages = SOURCE_PAGES | {
+            "source-crawler": CRAWLER_PAGE,
+            "source-domains": {"text": "Example.com\nhttps://news.example.org/path\n"},
+        }
+        crawl = self.add_source(pages, name="Acme web crawl", category="web_crawl")
         self.assertEqual(crawl.top_domains, ["example.com", "news.example.org"])
+        self.assertEqual(crawl.crawler_name, "AcmeBot")
         self.assertIs(crawl.tdm_opt_out_respected, False)
 
-    def test_a_web_crawl_needs_its_crawler_answers(self):
+    def test_a_web_crawl_gets_every_crawler_problem_in_one_round(self):
+        crawl = self.draft.sources.get(category="web_crawl")
         self.sign_in(self.bob)
-        data = CRAWL_FORM | {"crawler_name": "", "robots_txt_respected": "", "top_domains_text": ""}
-        response = self.client.post(self.draft_url("source-add"), data)
+        data = {"crawler_name": "", "crawler_user_agent": "", "lock_version": crawl.lock_version}
+        response = self.answer(self.draft_url("source-crawler", crawl.pk), data)
         self.assertContains(response, "Enter the crawler&#x27;s name")
+        self.assertContains(response, "Enter the crawler&#x27;s user agent")
         self.assertContains(response, "Select whether the crawler respects robots.txt")
-        self.assertContains(response, "List the top domains crawled")
-        self.assertFalse(self.draft.sources.filter(name="Acme web crawl").exists())
+        self.assertContains(response, "Select whether the crawler respects TDM opt-outs")
+        self.assertNotEqual(self.fresh(crawl).crawler_name, "")
 
-    def test_a_synthetic_source_takes_generator_lines(self):
+    def test_a_synthetic_source_takes_its_generators_one_by_one(self):
         self.sign_in(self.bob)
-        data = SOURCE_FORM | {
-            "name": "Distilled answers",
-            "category": "synthetic",
-            "acquisition": "generated",
-            "generator_models": "Teacher 70B | Open Lab | NO\nHelper | | unknown",
-        }
-        self.client.post(self.draft_url("source-add"), data)
-        source = self.draft.sources.get(name="Distilled answers")
+        pages = SOURCE_PAGES | {"source-generators": GENERATORS_PAGE}
+        source = self.add_source(pages, name="Distilled answers", category="synthetic")
         self.assertEqual(
             source.generator_models,
             [
@@ -555,81 +631,164 @@ class SourceViewTests(DeclarationViewTestCase):
         )
 
     def test_bad_sources_name_the_field_and_save_nothing(self):
+        source = self.draft.sources.order_by("id")[0]
+        before = {field: getattr(source, field) for field in ("licence", "countries", "name")}
         self.sign_in(self.bob)
         future = timezone.localdate() + timedelta(days=3)
         cases = {
-            "malformed licence": ({"licence": "MIT OR"}, "Enter a valid SPDX licence expression"),
-            "unknown licence": ({"licence": "Made-Up-1.0"}, "unknown licence"),
-            "bad country": ({"countries": "GB XX"}, "XX is not an ISO 3166 country code"),
-            "bad language": ({"languages": "english"}, "english is not an ISO 639-1"),
-            "share over 100": ({"share_percent": "140"}, "The share must be a number from 0"),
-            "share not a number": ({"share_percent": "forty"}, "The share must be a number"),
-            "share too precise": ({"share_percent": "1.23456"}, "at most 3 decimal places"),
-            "unknown category": ({"category": "stolen"}, "Select the source&#x27;s category"),
-            "unknown modality": ({"modalities": ["smell"]}, "Select at least one modality"),
-            "too long": ({"name": "n" * 301}, "Name of the source must be 300 characters"),
-            "bad date": ({"collection_start_day": "32"}, "Collection started must be a real date"),
-            "future date": (date_data("first_used_on", future), "must be today or in the past"),
+            "malformed licence": ("source-rights", {"licence": "MIT OR"}, "Enter a valid SPDX"),
+            "unknown licence": ("source-rights", {"licence": "Made-Up-1.0"}, "unknown licence"),
+            "bad country": (
+                "source-dates",
+                {"countries-0-code": "Atlantis"},
+                "Country 1: select a country from the list",
+            ),
+            "bad language": (
+                "source-size",
+                {"languages-0-code": "english"},
+                "Language 1: select a language from the list",
+            ),
+            "share over 100": (
+                "source-size",
+                {"share_percent": "140"},
+                "The share must be a number from 0",
+            ),
+            "share not a number": (
+                "source-size",
+                {"share_percent": "forty"},
+                "The share must be a number",
+            ),
+            "share too precise": (
+                "source-size",
+                {"share_percent": "1.23456"},
+                "at most 3 decimal places",
+            ),
+            "unknown category": (
+                "source-kind",
+                {"name": "Source 1", "category": "stolen"},
+                "Select the source&#x27;s category",
+            ),
+            "unknown modality": (
+                "source-size",
+                {"modalities": ["smell"]},
+                "Select at least one modality",
+            ),
+            "too long": (
+                "source-kind",
+                {"name": "n" * 301, "category": "public_dataset"},
+                "Name of the source must be 300 characters",
+            ),
+            "bad date": (
+                "source-dates",
+                {
+                    "collection_start_day": "32",
+                    "collection_start_month": "1",
+                    "collection_start_year": "2023",
+                },
+                "When did collection start? must be a real date",
+            ),
+            "future date": (
+                "source-dates",
+                date_data("first_used_on", future),
+                "must be today or in the past",
+            ),
             "dates out of order": (
-                date_data("collection_end", date(2022, 1, 1)),
+                "source-dates",
+                date_data("collection_start", date(2023, 1, 1))
+                | date_data("collection_end", date(2022, 1, 1)),
                 "Collection must end on or after the day it started",
             ),
-            "negative size": ({"size_tokens": "-5"}, "Size in tokens must be a whole number"),
-            "not a url": ({"url": "ftp://files.example"}, "Enter a web address starting"),
+            "negative size": (
+                "source-size",
+                {"size_tokens": "-5"},
+                "Size in tokens must be a whole number",
+            ),
+            "size not a number": (
+                "source-size",
+                {"size_tokens": "1,5"},
+                "Size in tokens must be a whole number, like 1,500,000",
+            ),
+            "not a url": ("source-about", {"url": "ftp://files.example"}, "Enter a web address"),
             "licensed without owner": (
-                {"category": "licensed", "owner": ""},
+                "source-rights",
+                {"acquisition": "purchased", "owner": "", "licence": ""},
                 "Enter the owner or rightsholder",
             ),
             "confidential without reason": (
+                "source-confidentiality",
                 {"confidential": "on"},
                 "Give the reason the source should be kept confidential",
             ),
-            "generator line": (
-                {"category": "synthetic", "generator_models": "a | b | c | d"},
-                "Line 1: write the model",
-            ),
-            "generator terms": (
-                {"category": "synthetic", "generator_models": "Teacher | Lab | maybe"},
-                "Say whether each generator",
+            "personal data without measures": (
+                "source-personal",
+                {"personal_data": "yes", "personal_data_measures": ""},
+                "Describe how personal data in the source is protected",
             ),
         }
-        for label, (changes, message) in cases.items():
+        for label, (url_name, data, message) in cases.items():
             with self.subTest(label):
-                response = self.client.post(self.draft_url("source-add"), SOURCE_FORM | changes)
-                self.assertEqual(response.status_code, 200)
+                url = self.draft_url(url_name, source.pk)
+                response = self.answer(url, data | {"lock_version": source.lock_version})
                 self.assertContains(response, "There is a problem")
                 self.assertContains(response, message)
-        self.assertFalse(self.draft.sources.filter(name="Open Encyclopaedia").exists())
+        source.refresh_from_db()
+        self.assertEqual(
+            {field: getattr(source, field) for field in before}, before, "nothing was saved"
+        )
+        self.assertEqual(source.lock_version, 1)
+
+    def test_a_synthetic_source_refuses_half_answered_generators(self):
+        source = DataSourceFactory(declaration=self.draft, name="Generated", category="synthetic")
+        self.sign_in(self.bob)
+        url = self.draft_url("source-generators", source.pk)
+        data = {
+            "generator_models-0-provider": "Lab",
+            "generator_models-1-name": "Teacher",
+            "generator_models-1-terms_permit_training": "maybe",
+            "lock_version": source.lock_version,
+        }
+        response = self.answer(url, data)
+        self.assertContains(response, "Generator model 1: enter the model&#x27;s name")
+        self.assertContains(response, "Generator model 2: select yes, no or not known")
+        # The cells at fault are marked, and what was typed is kept.
+        self.assertContains(
+            response,
+            'id="id_generator_models_0_name" class="govuk-input govuk-input--error" '
+            'aria-invalid="true"',
+        )
+        self.assertContains(response, 'value="Lab"')
+        self.assertEqual(self.fresh(source).generator_models, source.generator_models)
 
     def test_a_source_is_changed_and_a_stale_change_refused(self):
         source = self.draft.sources.order_by("id")[0]
         self.sign_in(self.bob)
-        page = self.client.get(self.draft_url("source-edit", source.pk))
+        page = self.client.get(self.draft_url("source-kind", source.pk))
         self.assertContains(page, 'value="Source 1"')
-        data = SOURCE_FORM | {"name": "Renamed", "share_percent": source.share_percent}
-        response = self.client.post(
-            self.draft_url("source-edit", source.pk), data | {"lock_version": "1"}
-        )
-        self.assertRedirects(response, self.draft_url("sources"))
+        data = {"name": "Renamed", "category": source.category, "lock_version": "1"}
+        response = self.client.post(self.draft_url("source-kind", source.pk) + "?change", data)
+        self.assertRedirects(response, self.draft_url("source-edit", source.pk))
         self.assertEqual(self.fresh(source).name, "Renamed")
-        stale = self.client.post(
-            self.draft_url("source-edit", source.pk), data | {"name": "Late", "lock_version": "1"}
+        stale = self.answer(
+            self.draft_url("source-kind", source.pk), data | {"name": "Late", "lock_version": "1"}
         )
         self.assertContains(stale, "Someone else changed this since you opened it")
         self.assertContains(stale, 'value="Late"')
+        self.assertContains(stale, "What is saved now")
         self.assertEqual(self.fresh(source).name, "Renamed")
 
-    def test_the_form_shows_a_count_and_the_first_domains_never_the_whole_list(self):
+    def test_the_summary_shows_a_count_and_the_first_domains_never_the_whole_list(self):
         crawl = self.draft.sources.get(category="web_crawl")
         hosts = [f"host{i}.example.com" for i in range(10_000)]
         DataSource.objects.filter(pk=crawl.pk).update(top_domains=hosts)
         self.sign_in(self.bob)
         response = self.client.get(self.draft_url("source-edit", crawl.pk))
-        self.assertContains(response, "10000 hosts")
+        self.assertContains(response, "10,000 hosts")
         self.assertContains(response, "host4.example.com")
         self.assertNotContains(response, "host5.example.com")
-        self.assertNotContains(response, 'name="top_domains_text"')
         self.assertContains(response, self.draft_url("source-domains", crawl.pk))
+        domains = self.client.get(self.draft_url("source-domains", crawl.pk))
+        self.assertContains(domains, "10000 hosts")
+        self.assertNotContains(domains, "host5.example.com")
 
     def test_the_list_pages_50_at_a_time_with_the_total_and_share_sum(self):
         DataSource.objects.bulk_create(
@@ -667,21 +826,36 @@ class TopDomainsTests(DeclarationViewTestCase):
             self.page, {"lock_version": self.fresh(self.crawl).lock_version} | data
         )
 
-    def test_a_csv_file_replaces_the_list(self):
+    def test_a_csv_file_replaces_the_list_and_goes_on_to_the_next_page(self):
         text = "domain,size\nA.example.com,10\nb.example.org.,5\na.example.com,1\n"
         response = self.post(file=upload("domains.csv", text))
-        self.assertRedirects(response, self.draft_url("source-edit", self.crawl.pk))
+        self.assertRedirects(response, self.draft_url("source-confidentiality", self.crawl.pk))
         self.assertEqual(self.fresh(self.crawl).top_domains, ["a.example.com", "b.example.org"])
 
     def test_a_pasted_list_replaces_the_list(self):
         self.post(text="one.example\ntwo.example\n")
         self.assertEqual(self.fresh(self.crawl).top_domains, ["one.example", "two.example"])
 
+    def test_nothing_given_keeps_the_list_saved(self):
+        before = self.fresh(self.crawl).top_domains
+        response = self.post()
+        self.assertRedirects(response, self.draft_url("source-confidentiality", self.crawl.pk))
+        self.assertEqual(self.fresh(self.crawl).top_domains, before)
+
+    def test_a_crawl_without_a_list_is_asked_for_one(self):
+        DataSource.objects.filter(pk=self.crawl.pk).update(top_domains=[])
+        response = self.answer(self.page, {"lock_version": self.fresh(self.crawl).lock_version})
+        self.assertContains(response, "List the top domains crawled")
+        self.assertContains(response, 'href="#id_text"')
+
     def test_bad_lines_are_reported_by_number_and_nothing_saved(self):
         before = self.fresh(self.crawl).top_domains
         response = self.post(file=upload("domains.txt", "good.example\nbad host\n-x-.com\n"))
+        self.assertEqual(response.status_code, 302)
+        response = self.client.get(response["Location"])
         self.assertContains(response, "Line 2: bad host is not a host name")
         self.assertContains(response, "Line 3: -x-.com is not a host name")
+        self.assertContains(response, "select it again")
         self.assertEqual(self.fresh(self.crawl).top_domains, before)
 
     def test_bad_files_are_refused_naming_the_field(self):
@@ -699,101 +873,11 @@ class TopDomainsTests(DeclarationViewTestCase):
         for label, (file, message) in cases.items():
             with self.subTest(label):
                 response = self.post(file=file)
+                self.assertEqual(response.status_code, 302)
+                response = self.client.get(response["Location"])
                 self.assertContains(response, message)
                 self.assertContains(response, 'href="#id_file"')
-        self.assertContains(self.post(), "Select a file or paste the list")
         self.assertEqual(self.fresh(self.crawl).top_domains, before)
-
-
-class SourcesUploadTests(DeclarationViewTestCase):
-    def setUp(self):
-        self.page = self.draft_url("sources-upload")
-        self.sign_in(self.bob)
-
-    def post(self, content, name="sources.csv", mode="append"):
-        return self.client.post(self.page, {"file": upload(name, content), "mode": mode})
-
-    def test_the_template_is_a_header_row_of_every_field(self):
-        response = self.client.get(self.url("sources-template"))
-        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        self.assertIn("attachment", response["Content-Disposition"])
-        self.assertEqual(response.content.decode().strip().split(","), SOURCE_FIELDS)
-
-    def test_good_rows_are_appended(self):
-        rows = [CSV_ROW | {"name": f"Bulk {i}"} for i in range(3)]
-        response = self.post(csv_text(rows))
-        self.assertRedirects(response, self.draft_url("sources"))
-        self.assertEqual(self.draft.sources.count(), 6)
-        bulk = self.draft.sources.get(name="Bulk 0")
-        self.assertEqual((bulk.modalities, bulk.countries), (["text", "code"], ["GB", "DE"]))
-        self.assertEqual(bulk.collection_start, date(2023, 1, 1))
-
-    def test_replace_swaps_the_sources(self):
-        self.post(csv_text([CSV_ROW | {"share_percent": "100"}]), mode="replace")
-        self.assertEqual(list(self.draft.sources.values_list("name", flat=True)), ["Bulk source"])
-
-    def test_a_bad_row_among_good_ones_writes_nothing_and_is_reported_by_row(self):
-        rows = [
-            CSV_ROW,
-            CSV_ROW | {"name": "Bad one", "licence": "MIT OR", "collection_end": "31/12/2023"},
-            CSV_ROW | {"countries": "GB;XX"},
-        ]
-        before = list(self.draft.sources.values_list("pk", flat=True))
-        response = self.post(csv_text(rows), mode="replace")
-        self.assertContains(response, "3 problems in 2 rows, so no sources were saved")
-        report = response.context["report"]
-        self.assertEqual(
-            [(item["row"], item["column"]) for item in report],
-            [(2, "licence"), (2, "collection_end"), (3, "countries")],
-        )
-        self.assertContains(response, "Enter a date as YYYY-MM-DD")
-        self.assertContains(response, "XX is not an ISO 3166 country code")
-        self.assertEqual(list(self.draft.sources.values_list("pk", flat=True)), before)
-
-    def test_rules_found_only_by_the_service_are_reported_too(self):
-        rows = [CSV_ROW, CSV_ROW | {"category": "web_crawl", "crawler_name": ""}]
-        response = self.post(csv_text(rows))
-        columns = {(item["row"], item["column"]) for item in response.context["report"]}
-        self.assertIn((2, "crawler_name"), columns)
-        self.assertIn((2, "top_domains"), columns)
-        self.assertEqual(self.draft.sources.count(), 3)
-
-    def test_bad_files_are_refused_naming_the_file_field(self):
-        header_only = csv_text([])
-        cases = {
-            "wrong type": (("sources.xlsx", b"PK\x03\x04"), "The selected file must be a CSV file"),
-            "not text": (("sources.csv", b"PK\x03\x04\x00"), "it is not text"),
-            "not utf-8": (("sources.csv", "name\ncaf\xe9\n".encode("latin-1")), "UTF-8"),
-            "empty": (("sources.csv", b""), "The selected file is empty"),
-            "no rows": (("sources.csv", header_only), "a header row but no sources"),
-            "unknown column": (("sources.csv", "name,colour\nA,red\n"), "colour is not one"),
-        }
-        for label, ((name, content), message) in cases.items():
-            with self.subTest(label):
-                response = self.post(content, name=name)
-                self.assertContains(response, message)
-                self.assertContains(response, 'href="#id_file"')
-        self.assertEqual(self.draft.sources.count(), 3)
-
-    def test_an_oversized_file_is_refused(self):
-        with self.settings(SOURCES_UPLOAD_MAX_BYTES=100):
-            response = self.post(csv_text([CSV_ROW]))
-        self.assertContains(response, "The selected file must be smaller than 100 bytes")
-        self.assertContains(response, "Up to 10,000 sources and 100 bytes")
-        self.assertEqual(self.draft.sources.count(), 3)
-
-    def test_more_than_10000_rows_are_refused(self):
-        rows = "\n".join(f"Source {i}" for i in range(10_001))
-        response = self.post("name\n" + rows + "\n")
-        self.assertContains(response, "more than 10,000 sources")
-        self.assertEqual(self.draft.sources.count(), 3)
-
-    def test_no_mode_chosen_is_a_problem(self):
-        response = self.client.post(self.page, {"file": upload("s.csv", csv_text([CSV_ROW]))})
-        self.assertContains(response, "Select whether to add to or replace")
-
-
-# --- Supply chain and red-teaming
 
 
 class SupplyChainTests(DeclarationViewTestCase):
@@ -812,6 +896,19 @@ class SupplyChainTests(DeclarationViewTestCase):
         self.client.post(self.draft_url("party-remove", party.pk))
         self.assertFalse(SupplyChainParty.objects.filter(pk=party.pk).exists())
 
+    def test_a_country_is_read_by_its_name_or_a_name_in_common_use(self):
+        self.sign_in(self.bob)
+        for typed, code in (("Ireland", "IE"), ("UK", "GB"), ("united states", "US")):
+            with self.subTest(typed):
+                data = PARTY_FORM | {"name": f"Party in {typed}", "country": typed}
+                data["company_number"] = "01234567"  # a UK party's is checked for its form
+                self.assertRedirects(
+                    self.client.post(self.draft_url("party-add"), data), self.draft_url("parties")
+                )
+                self.assertEqual(
+                    self.draft.supply_chain.get(name=f"Party in {typed}").country, code
+                )
+
     def test_bad_parties_are_refused(self):
         self.sign_in(self.bob)
         cases = {
@@ -822,9 +919,8 @@ class SupplyChainTests(DeclarationViewTestCase):
         }
         for label, (changes, message) in cases.items():
             with self.subTest(label):
-                self.assertContains(
-                    self.client.post(self.draft_url("party-add"), PARTY_FORM | changes), message
-                )
+                response = self.answer(self.draft_url("party-add"), PARTY_FORM | changes)
+                self.assertContains(response, message)
         self.assertEqual(self.draft.supply_chain.count(), 1)
 
 
@@ -883,7 +979,11 @@ class RedTeamingTests(DeclarationViewTestCase):
         }
         for label, (file, message) in cases.items():
             with self.subTest(label):
-                self.assertContains(self.add(report=file), message)
+                response = self.add(report=file)
+                self.assertEqual(response.status_code, 302)
+                page = self.client.get(response["Location"])
+                self.assertContains(page, message)
+                self.assertContains(page, "select it again")
         self.assertFalse(self.draft.red_team_attestations.filter(assessor="Assurance LLP").exists())
 
     def test_bad_attestations_are_refused(self):
@@ -901,7 +1001,10 @@ class RedTeamingTests(DeclarationViewTestCase):
         }
         for label, (changes, message) in cases.items():
             with self.subTest(label):
-                self.assertContains(self.add(**changes), message)
+                response = self.answer(
+                    self.draft_url("attestation-add"), ATTESTATION_FORM | changes
+                )
+                self.assertContains(response, message)
         self.assertEqual(self.draft.red_team_attestations.count(), 1)
 
 
@@ -909,20 +1012,14 @@ class RedTeamingTests(DeclarationViewTestCase):
 
 
 class SubmissionTests(DeclarationViewTestCase):
-    def sign_and_submit(self):
-        draft = self.fresh(self.draft)
-        self.client.post(
-            self.draft_url("statement"),
-            {
-                "signatory_name": "Bob Submitter",
-                "signatory_role": "Head of Compliance",
-                "confirm": "on",
-                "lock_version": draft.lock_version,
-            },
-        )
-        return self.client.post(
-            self.draft_url("check"), {"lock_version": self.fresh(self.draft).lock_version}
-        )
+    def sign_and_submit(self, lock_version: int | None = None):
+        """Sign the statement of truth and submit, in one step on check your answers."""
+        form = {
+            "signatory_role": "Head of Compliance",
+            "confirm": "on",
+            "lock_version": lock_version or self.fresh(self.draft).lock_version,
+        }
+        return self.client.post(self.draft_url("check"), form)
 
     def test_check_your_answers_summarises_sources_by_category(self):
         self.sign_in(self.bob)
@@ -931,7 +1028,7 @@ class SubmissionTests(DeclarationViewTestCase):
         self.assertContains(response, "Crawled from the web")
         self.assertContains(response, "33.333%")
         self.assertContains(response, f'href="{self.draft_url("general")}#id_languages"')
-        self.assertContains(response, "Submit declaration")
+        self.assertContains(response, ">Sign and submit</button>")
         self.assertNotContains(response, "Source 2")  # the rows themselves are on their own list
 
     def test_sign_and_submit_then_see_the_confirmation_with_the_reference(self):
@@ -940,7 +1037,9 @@ class SubmissionTests(DeclarationViewTestCase):
         self.assertRedirects(response, self.draft_url("submitted"))
         draft = self.fresh(self.draft)
         self.assertEqual(draft.status, Status.SUBMITTED)
-        self.assertEqual(draft.signatory_role, "Head of Compliance")
+        self.assertEqual(
+            (draft.signatory_name, draft.signatory_role), ("Bob Submitter", "Head of Compliance")
+        )
         confirmation = self.client.get(self.draft_url("submitted"))
         self.assertContains(confirmation, "govuk-panel--confirmation")
         self.assertContains(confirmation, draft.reference)
@@ -952,9 +1051,11 @@ class SubmissionTests(DeclarationViewTestCase):
     def test_a_double_submit_submits_once_and_shows_the_read_view(self):
         self.sign_in(self.bob)
         lock_version = self.fresh(self.draft).lock_version
-        first = self.client.post(self.draft_url("check"), {"lock_version": lock_version})
+        first = self.sign_and_submit(lock_version)
         second = self.client.post(
-            self.draft_url("check"), {"lock_version": lock_version}, follow=True
+            self.draft_url("check"),
+            {"signatory_role": "Head", "confirm": "on", "lock_version": lock_version},
+            follow=True,
         )
         self.assertRedirects(first, self.draft_url("submitted"))
         self.assertRedirects(second, self.draft_url("declaration"))
@@ -970,8 +1071,10 @@ class SubmissionTests(DeclarationViewTestCase):
         self.sign_in(self.bob)
         old = self.fresh(self.draft).lock_version
         services.party_save(actor=self.alice, declaration=self.draft, values=PARTY_FORM)
-        response = self.client.post(self.draft_url("check"), {"lock_version": old})
-        self.assertContains(response, "Someone changed this declaration since you opened this page")
+        response = self.sign_and_submit(old)
+        self.assertRedirects(response, self.draft_url("check"), fetch_redirect_response=False)
+        shown = self.client.get(self.draft_url("check"))
+        self.assertContains(shown, "Someone changed this declaration since you opened this page")
         self.assertEqual(self.fresh(self.draft).status, Status.DRAFT)
 
     def test_an_edit_after_signing_voids_the_signature(self):
@@ -979,17 +1082,17 @@ class SubmissionTests(DeclarationViewTestCase):
         source = self.draft.sources.order_by("id")[0]
         self.client.post(self.draft_url("source-remove", source.pk))
         self.assertIsNone(self.fresh(self.draft).signed_at)
-        task_list = self.client.get(self.draft_url("declaration"))
-        self.assertContains(task_list, "Sign again: the declaration changed after it was signed")
-        self.assertContains(task_list, "Confirm the statement of truth")
+        # It is signed again as it is submitted, on check your answers.
+        check = self.client.get(self.draft_url("check"))
+        self.assertContains(check, "You are signing as <strong>Bob Submitter</strong>")
 
     def test_the_statement_needs_every_answer(self):
         self.sign_in(self.bob)
         response = self.client.post(
-            self.draft_url("statement"),
-            {"signatory_name": "", "signatory_role": "", "lock_version": 1},
+            self.draft_url("check"), {"signatory_role": "", "lock_version": 1}, follow=True
         )
-        self.assertContains(response, "Enter the name of the person signing")
+        self.assertRedirects(response, self.draft_url("check"))
+        self.assertContains(response, "Enter your role in the organisation")
         self.assertContains(response, "Confirm the statement of truth")
 
     def test_changes_requested_show_the_reason_and_can_be_answered_and_resubmitted(self):
@@ -1029,7 +1132,7 @@ class SubmissionTests(DeclarationViewTestCase):
         self.sign_in(self.alice)
         url = self.url("withdraw", accepted.pk)
         self.assertContains(
-            self.client.post(url, {"reason": ""}), "Give the reason for withdrawing"
+            self.client.post(url, {"reason": ""}, follow=True), "Give the reason for withdrawing"
         )
         response = self.client.post(url, {"reason": "The model is retired."})
         self.assertRedirects(response, self.url("withdrawn", accepted.pk))
@@ -1083,10 +1186,10 @@ class PermissionTests(DeclarationViewTestCase):
         self.sign_in(self.bob)
         attempts = {
             "general": (self.draft_url("general"), self.general_form(tdm_opt_out_measures="New")),
-            "source-add": (self.draft_url("source-add"), SOURCE_FORM),
-            "source-edit": (
-                self.draft_url("source-edit", source.pk),
-                SOURCE_FORM | {"lock_version": 1},
+            "source-add": (self.draft_url("source-add"), SOURCE_PAGES["source-kind"]),
+            "source-rights": (
+                self.draft_url("source-rights", source.pk),
+                SOURCE_PAGES["source-rights"] | {"lock_version": 1},
             ),
             "source-remove": (self.draft_url("source-remove", source.pk), {}),
             "upload": (
@@ -1120,6 +1223,7 @@ class PermissionTests(DeclarationViewTestCase):
             self.url("source-edit", self.beta_draft.pk, beta_source.pk),
             # Acme's own declaration with Beta's source in the address: still not found.
             self.draft_url("source-edit", beta_source.pk),
+            self.draft_url("source-about", beta_source.pk),
             self.url("model-edit", self.beta_model.pk),
         ]
         for url in pages + forms:
@@ -1127,7 +1231,8 @@ class PermissionTests(DeclarationViewTestCase):
                 self.assertEqual(self.client.get(url).status_code, 404)
         for url in forms:
             with self.subTest(url):
-                self.assertEqual(self.client.post(url, SOURCE_FORM).status_code, 404)
+                data = SOURCE_PAGES["source-kind"] | {"lock_version": 1}
+                self.assertEqual(self.client.post(url, data).status_code, 404)
         self.assertEqual(self.fresh(beta_source).name, "Source 1")
 
     def test_a_viewer_trying_to_edit_is_told_viewers_cannot(self):

@@ -81,13 +81,23 @@ class TaskListTests(OwnershipFindingsTestCase):
         links = {
             "links.1.share_percent": self.link_url(self.links[1]) + "#id_share_percent",
             "links.0": self.link_url(self.links[0]),
-            "signatory_name": self.statement_url("ownership-sign") + "#id_signatory_name",
+            "signatory_name": self.statement_url("ownership-check") + "#signatory-name",
         }
         for field, href in links.items():
             with self.subTest(field):
                 self.assertIn(FINDINGS[field], html)
                 self.assertIn(f'href="{href}"', html)
         self.assertIn("Investor 2 Ltd: Shares held", html)
+
+    def test_marks_the_sections_the_findings_are_about(self):
+        self.sign_in(self.alice)
+        html = self.page(self.statement_url("ownership-statement"))
+        self.assertIn(
+            '<strong class="govuk-tag govuk-tag--orange govuk-!-margin-bottom-2" '
+            'id="task-links-findings">Regulator\'s findings: 2</strong>',
+            html,
+        )
+        self.assertIn('id="task-check-findings">Regulator\'s findings: 1</strong>', html)
 
     def test_shows_the_regulators_messages_but_no_regulator_by_name(self):
         self.sign_in(self.alice)
@@ -123,8 +133,9 @@ class QuestionPageTests(OwnershipFindingsTestCase):
         self.assertNotIn(FINDINGS["links.1.share_percent"], html)
 
     def test_the_statement_of_truth_finding_sits_above_the_name(self):
-        html = self.page(self.statement_url("ownership-sign"))
-        self.assertEqual(first_field_after(html, FINDINGS["signatory_name"]), "signatory_name")
+        html = self.page(self.statement_url("ownership-check"))
+        name = html.index('id="signatory-name"')
+        self.assertLess(html.index(FINDINGS["signatory_name"]), name)
 
     def test_check_your_answers_shows_each_finding_beside_its_answer(self):
         html = self.page(self.statement_url("ownership-check"))
@@ -134,7 +145,8 @@ class QuestionPageTests(OwnershipFindingsTestCase):
         self.assertIn(FINDINGS["links.1.share_percent"], html[shares:votes])
         first = html.index("Investor 1 Ltd</h3>")
         self.assertIn(FINDINGS["links.0"], html[first:second])
-        self.assertIn(FINDINGS["signatory_name"], html[html.index("Signed by") :])
+        statement = html.index('id="statement-of-truth"')
+        self.assertIn(FINDINGS["signatory_name"], html[statement:])
 
 
 class ReadViewTests(OwnershipFindingsTestCase):

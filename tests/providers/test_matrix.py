@@ -40,7 +40,11 @@ MATRIX: Matrix = {
     "providers:ownership-link-add": ({"statement_id": draft}, ACME_EDITORS),
     "providers:ownership-link-edit": ({"link_id": draft_link}, ACME_EDITORS),
     "providers:ownership-link-remove": ({"link_id": draft_link}, ACME_EDITORS),
-    "providers:ownership-sign": ({"statement_id": draft}, ACME_EDITORS),
+    # Signed on check your answers now: the old page sends editors there.
+    "providers:ownership-sign": (
+        {"statement_id": draft},
+        ACME_EDITORS | {"alice": 302, "bob": 302},
+    ),
     "providers:ownership-check": ({"statement_id": draft}, ACME_EDITORS),
     "providers:ownership-discard": ({"statement_id": draft}, ACME_EDITORS),
     "providers:ownership-submitted": ({"statement_id": accepted}, ACME_MEMBERS),

@@ -120,6 +120,10 @@ def url(name: str, pk: int) -> str:
     return reverse(name, kwargs={"link_id" if name in LINK_PAGES else "statement_id": pk})
 
 
+# The statement of truth, signed on check your answers as the statement is submitted.
+SIGNED = {"signatory_role": "Head of Compliance", "confirm": "on"}
+
+
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
@@ -135,7 +139,8 @@ class JourneyTests(PersonaTestCase):
         self.assertRedirects(response, url("providers:ownership-statement", statement.pk))
         self.assertEqual((statement.version, statement.status), (1, "draft"))
         task_list = self.client.get(url("providers:ownership-statement", statement.pk))
-        self.assertContains(task_list, "Not yet started", count=2)
+        self.assertContains(task_list, "Not yet started", count=1)
+        self.assertContains(task_list, "Cannot start yet")
 
         response = self.client.post(url("providers:ownership-link-add", statement.pk), FORM)
         self.assertRedirects(response, url("providers:ownership-links", statement.pk))
@@ -150,27 +155,22 @@ class JourneyTests(PersonaTestCase):
         self.assertContains(links_page, "More than 25% to 50%")
         self.assertContains(links_page, "Exact: 12.5%")
 
-        statement.refresh_from_db()
-        response = self.client.post(
-            url("providers:ownership-sign", statement.pk),
-            {
-                "signatory_name": "Bob Submitter",
-                "signatory_role": "Head of Compliance",
-                "confirm": "on",
-                "lock_version": statement.lock_version,
-            },
-        )
-        self.assertRedirects(response, url("providers:ownership-check", statement.pk))
         check = self.client.get(url("providers:ownership-check", statement.pk))
         self.assertContains(check, "Check your answers")
-        self.assertContains(check, "Bob Submitter, Head of Compliance")
+        self.assertContains(check, "You are signing as <strong>Bob Submitter</strong>")
         self.assertContains(check, url("providers:ownership-link-edit", link.pk))
 
         statement.refresh_from_db()
         response = self.client.post(
-            url("providers:ownership-check", statement.pk), {"lock_version": statement.lock_version}
+            url("providers:ownership-check", statement.pk),
+            SIGNED | {"lock_version": statement.lock_version},
         )
         self.assertRedirects(response, url("providers:ownership-submitted", statement.pk))
+        statement.refresh_from_db()
+        self.assertEqual(
+            (statement.signatory_name, statement.signatory_role),
+            ("Bob Submitter", "Head of Compliance"),
+        )
         confirmation = self.client.get(url("providers:ownership-submitted", statement.pk))
         self.assertContains(confirmation, "govuk-panel--confirmation")
         self.assertContains(confirmation, statement.reference)
@@ -183,14 +183,14 @@ class JourneyTests(PersonaTestCase):
         statement.refresh_from_db()
         self.assertEqual(statement.status, "submitted")
 
-    def test_the_task_list_counts_investors_and_shows_the_signature_done(self):
-        statement = sign(draft_statement(self.acme, self.alice), self.alice)
+    def test_the_task_list_counts_investors_and_can_check_and_submit(self):
+        statement = draft_statement(self.acme, self.alice)  # signed as it is submitted
         self.sign_in(self.alice)
         response = self.client.get(url("providers:ownership-statement", statement.pk))
         self.assertContains(response, "1 investor<")
-        self.assertContains(response, "Completed", count=2)
+        self.assertContains(response, "Completed", count=1)
         self.assertContains(response, url("providers:ownership-check", statement.pk))
-        self.assertNotContains(response, "You cannot submit yet")
+        self.assertNotContains(response, "to do before you can submit")
 
     def test_amending_copies_the_accepted_investors(self):
         accepted = accepted_statement(
@@ -342,15 +342,12 @@ class LinkEditingTests(PersonaTestCase):
     def test_a_stale_signature_is_refused(self):
         statement_version = self.statement.lock_version
         services.link_save(actor=self.bob, statement=self.statement, values=LINK)
+        check = url("providers:ownership-check", self.statement.pk)
         response = self.client.post(
-            url("providers:ownership-sign", self.statement.pk),
-            {
-                "signatory_name": "Alice Owner",
-                "signatory_role": "CEO",
-                "confirm": "on",
-                "lock_version": statement_version,
-            },
+            check, {"signatory_role": "CEO", "confirm": "on", "lock_version": statement_version}
         )
+        self.assertRedirects(response, check, fetch_redirect_response=False)
+        response = self.client.get(check)
         self.assertContains(response, "Someone else changed this since you opened it")
         self.assertContains(response, 'value="CEO"')
         self.statement.refresh_from_db()
@@ -429,7 +426,7 @@ class BadInputTests(PersonaTestCase):
             )
         statement = sign(self.statement, self.alice)
         task_list = self.client.get(url("providers:ownership-statement", statement.pk))
-        self.assertContains(task_list, "You cannot submit yet: 1 thing to fix")
+        self.assertContains(task_list, "1 thing to do before you can submit")
         self.assertContains(task_list, escape(MESSAGES["shares_over_100"]))
         self.assertEqual(
             task_list.context["checklist"],
@@ -446,9 +443,10 @@ class BadInputTests(PersonaTestCase):
         self.assertContains(links_page, "110% of shares")
         check = self.client.get(url("providers:ownership-check", statement.pk))
         self.assertContains(check, escape(MESSAGES["shares_over_100"]))
-        self.assertNotContains(check, "Submit statement")
+        self.assertNotContains(check, ">Sign and submit</button>")
         response = self.client.post(
-            url("providers:ownership-check", statement.pk), {"lock_version": statement.lock_version}
+            url("providers:ownership-check", statement.pk),
+            SIGNED | {"lock_version": statement.lock_version},
         )
         self.assertRedirects(response, url("providers:ownership-check", statement.pk))
         statement.refresh_from_db()
@@ -467,7 +465,6 @@ class BadInputTests(PersonaTestCase):
         )
         response = self.client.get(url("providers:ownership-statement", self.statement.pk))
         edit = url("providers:ownership-link-edit", link.pk)
-        sign_page = url("providers:ownership-sign", self.statement.pk)
         self.assertEqual(
             response.context["checklist"],
             [
@@ -483,30 +480,18 @@ class BadInputTests(PersonaTestCase):
                     "message": "Old Investor: The date acquired must be today or in the past",
                     "url": f"{edit}#id_acquired_on_day",
                 },
-                {
-                    "message": FILING_MESSAGES["signatory_name_required"],
-                    "url": f"{sign_page}#id_signatory_name",
-                },
-                {
-                    "message": FILING_MESSAGES["signatory_role_required"],
-                    "url": f"{sign_page}#id_signatory_role",
-                },
-                {
-                    "message": FILING_MESSAGES["statement_not_confirmed"],
-                    "url": f"{sign_page}#id_confirm",
-                },
             ],
         )
         self.assertContains(response, f'href="{edit}#id_share_percent"')
-        self.assertContains(response, "There is a problem")
+        # Things to do, not errors: nothing has been refused yet.
+        self.assertContains(response, "3 things to do before you can submit")
+        self.assertNotContains(response, "There is a problem")
 
-    def test_sign_needs_name_role_and_confirmation(self):
-        response = self.client.post(
-            url("providers:ownership-sign", self.statement.pk),
-            {"signatory_name": "", "signatory_role": "", "lock_version": 1},
-        )
-        self.assertContains(response, "Enter the name of the person signing")
-        self.assertContains(response, "Enter the signatory&#x27;s role")
+    def test_sign_needs_role_and_confirmation(self):
+        check = url("providers:ownership-check", self.statement.pk)
+        response = self.client.post(check, {"signatory_role": "", "lock_version": 1}, follow=True)
+        self.assertRedirects(response, check)
+        self.assertContains(response, "Enter your role in the organisation")
         self.assertContains(response, "Confirm the statement of truth")
         self.statement.refresh_from_db()
         self.assertIsNone(self.statement.signed_at)
@@ -579,9 +564,9 @@ class PermissionTests(PersonaTestCase):
 
 class SubmissionTests(PersonaTestCase):
     def test_a_double_click_submits_once(self):
-        statement = sign(draft_statement(self.acme, self.alice), self.alice)
+        statement = draft_statement(self.acme, self.alice)
         self.sign_in(self.alice)
-        data = {"lock_version": statement.lock_version}
+        data = SIGNED | {"lock_version": statement.lock_version}
         first = self.client.post(url("providers:ownership-check", statement.pk), data)
         second = self.client.post(url("providers:ownership-check", statement.pk), data, follow=True)
         self.assertRedirects(first, url("providers:ownership-submitted", statement.pk))
@@ -604,9 +589,11 @@ class SubmissionTests(PersonaTestCase):
         sign(statement, self.bob)
         self.sign_in(self.alice)
         response = self.client.post(
-            url("providers:ownership-check", statement.pk), {"lock_version": opened_on}, follow=True
+            url("providers:ownership-check", statement.pk),
+            SIGNED | {"lock_version": opened_on},
+            follow=True,
         )
-        self.assertIn(FILING_MESSAGES["stale_edit"], messages_of(response))
+        self.assertContains(response, escape(FILING_MESSAGES["stale_edit"]))
         statement.refresh_from_db()
         self.assertEqual(statement.status, "draft")
 
@@ -629,9 +616,10 @@ class SubmissionTests(PersonaTestCase):
             url("providers:ownership-link-edit", link.pk),
             FORM | {"votes_percent": "27.25", "lock_version": link.lock_version},
         )
-        statement = sign(statement, self.bob)
+        statement.refresh_from_db()
         response = self.client.post(
-            url("providers:ownership-check", statement.pk), {"lock_version": statement.lock_version}
+            url("providers:ownership-check", statement.pk),
+            SIGNED | {"lock_version": statement.lock_version},
         )
         self.assertRedirects(response, url("providers:ownership-submitted", statement.pk))
         snapshots = FilingSnapshot.objects.filter(filing_kind="ownership", filing_id=statement.pk)

@@ -9,3 +9,14 @@ const script = document.querySelector("script[data-govuk-frontend]");
 if (script) {
   import(script.dataset.govukFrontend).then(({ initAll }) => initAll());
 }
+
+// The register's own enhancements: an element that needs one names the module (by its hashed
+// static address) in `data-app-module`; each module's `init` is given every element naming it.
+const enhancements = new Map();
+for (const element of document.querySelectorAll("[data-app-module]")) {
+  const src = element.dataset.appModule;
+  enhancements.set(src, [...(enhancements.get(src) || []), element]);
+}
+for (const [src, elements] of enhancements) {
+  import(src).then(({ init }) => init(elements));
+}
