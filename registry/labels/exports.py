@@ -42,6 +42,7 @@ from registry.declarations.choices import (
 from registry.declarations.models import ProvenanceDeclaration
 from registry.labels import selectors
 from registry.labels.models import ExportFormat, OpenDataExport
+from registry.lib.spreadsheets import cell
 from registry.providers.models import ControlVerdict
 from registry.review.risks import RULES
 
@@ -318,8 +319,6 @@ COLUMNS: list[Column] = [
     ),
 ]
 CSV_COLUMNS = [column.name for column in COLUMNS]
-# A spreadsheet runs a cell that starts with one of these as a formula: such text gets a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def open_data_export(now: datetime, *, keep: int = KEEP) -> list[OpenDataExport]:
@@ -504,16 +503,6 @@ def percentage(value: Decimal | int | None) -> str:
 
 def joined(values) -> str:
     return "; ".join(str(value) for value in values)
-
-
-def cell(value: Any) -> str:
-    """A CSV cell: empty for None, true/false for booleans, text safe to open in a spreadsheet."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def export_store(format: str, out: HashingWriter, rows: int, now: datetime) -> OpenDataExport:

@@ -12,12 +12,13 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
-from django.test import SimpleTestCase, TransactionTestCase, override_settings
+from django.test import TransactionTestCase, override_settings
 
 from registry.audit.models import AuditEvent
 from registry.declarations.choices import SourceCategory
 from registry.labels import exports, selectors
 from registry.labels.models import OpenDataExport
+from registry.lib import spreadsheets
 from tests.base import PersonaTestCase
 from tests.factories import AIModelFactory, complete_declaration
 from tests.labels import accepted_ownership, published_model, withdraw
@@ -283,7 +284,7 @@ class ColumnDefinitionTests(PersonaTestCase):
                 self.assertTrue(all(name for value, name in column.values))
                 self.assertLessEqual(set(column.example.split("; ")), allowed)
                 for row in rows:
-                    written = exports.cell(row.get(column.name))
+                    written = spreadsheets.cell(row.get(column.name))
                     self.assertLessEqual(set(written.split("; ")) - {""}, allowed)
 
     def test_the_control_columns_give_the_verdict_and_the_countries_behind_it(self):
@@ -367,20 +368,3 @@ class SnapshotTests(TransactionTestCase):
         with mock.patch.object(exports, "write_rows", side_effect=write_rows):
             exports.open_data_export(NOW)
         self.assertEqual(seen, [(True, "repeatable read")])
-
-
-class CellTests(SimpleTestCase):
-    def test_cells_are_safe_to_open_in_a_spreadsheet(self):
-        cases = {
-            None: "",
-            True: "true",
-            False: "false",
-            7: "7",
-            '=HYPERLINK("x")': '\'=HYPERLINK("x")',
-            "+1": "'+1",
-            "@sum": "'@sum",
-            "plain": "plain",
-        }
-        for value, expected in cases.items():
-            with self.subTest(value=value):
-                self.assertEqual(exports.cell(value), expected)
