@@ -1,4 +1,4 @@
-"""The regulator console's pages: the queue, cases, re-declarations due and the register.
+"""A case, and what a regulator does on it.
 
 Views fetch through `access.py`, read through `selectors.py` and act through `services.py`. Every
 action on a case is a POST that redirects back to the case with a banner when it worked, or shows
@@ -12,8 +12,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,14 +24,11 @@ from registry.filings.models import FilingKind
 from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.states import TRANSITIONS
 from registry.lib.problems import ProblemsError, add_problems_to_form
-from registry.notifications.selectors import latest_notifications
 from registry.review import selectors, services
 from registry.review.access import (
     RegulatorRequest,
     access_case_for_regulator,
     access_finding_for_regulator,
-    access_model_for_regulator,
-    access_provider_for_regulator,
     access_source_for_regulator,
 )
 from registry.review.forms import (
@@ -40,54 +37,11 @@ from registry.review.forms import (
     DecisionForm,
     FindingForm,
     NoteForm,
-    QueueFilterForm,
     RequestChangesForm,
     RulingForm,
-    SearchForm,
 )
 from registry.review.models import Case, NoteKind
-
-
-def page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, f"review/{template}.html", context)
-
-
-def search_query(request: RegulatorRequest) -> str:
-    return SearchForm(request.GET).query()
-
-
-# --- The queue
-
-
-@regulator_required
-@require_GET
-def queue(request: RegulatorRequest) -> HttpResponse:
-    """Every case awaiting the regulator (or sent back for changes), filtered and sorted."""
-    return show_queue(request, section="queue", mine=False)
-
-
-@regulator_required
-@require_GET
-def my_cases(request: RegulatorRequest) -> HttpResponse:
-    """The queue, of the cases assigned to the person looking."""
-    return show_queue(request, section="my-cases", mine=True)
-
-
-def show_queue(request: RegulatorRequest, *, section: str, mine: bool) -> HttpResponse:
-    staff = list(selectors.regulator_staff())
-    filter_form = QueueFilterForm(request.GET, staff=staff)
-    filters = filter_form.filters()
-    if mine:
-        filters = replace(filters, assignee="me")
-    today = timezone.localdate()
-    context = selectors.queue_page(filters, request.user, today, request.GET.get("page"))
-    context |= {"filter_form": filter_form, "filters": filters, "section": section, "mine": mine}
-    if not mine:  # the console's home page
-        context["latest_notifications"] = latest_notifications(request.user)
-    return page(request, "queue", context)
-
-
-# --- A case
+from registry.review.views.common import page
 
 
 @dataclass(frozen=True)
@@ -342,58 +296,3 @@ def confidentiality_rule(request: RegulatorRequest, case_id: int, source_id: int
     verdict = "accepted" if accepted else "refused"
     messages.success(request, f"Confidentiality claim of {source.name} {verdict}")
     return to_case(request, case)
-
-
-# --- Re-declaration and the register
-
-
-@regulator_required
-@require_GET
-def redeclaration(request: RegulatorRequest) -> HttpResponse:
-    """Models whose accepted declaration is older than the re-declaration period."""
-    context = selectors.redeclaration_page(timezone.localdate(), request.GET.get("page"))
-    return page(request, "redeclaration", context | {"section": "redeclaration"})
-
-
-@regulator_required
-@require_GET
-def providers(request: RegulatorRequest) -> HttpResponse:
-    """Every registered provider, searchable, with who stands behind it."""
-    query = search_query(request)
-    context = selectors.providers_page(query, request.GET.get("page"))
-    return page(request, "providers", context | {"query": query, "section": "providers"})
-
-
-@regulator_required
-@require_GET
-def provider(request: RegulatorRequest, provider_id: int) -> HttpResponse:
-    found = access_provider_for_regulator(request.user, provider_id)
-    context = {"provider": found, "section": "providers", **selectors.provider_record(found)}
-    return page(request, "provider", context)
-
-
-@regulator_required
-@require_GET
-def models(request: RegulatorRequest) -> HttpResponse:
-    """Every model, searchable, with its latest declaration and its lineage."""
-    query = search_query(request)
-    context = selectors.models_page(query, request.GET.get("page"))
-    return page(request, "models", context | {"query": query, "section": "models"})
-
-
-@regulator_required
-@require_GET
-def model(request: RegulatorRequest, model_id: int) -> HttpResponse:
-    found = access_model_for_regulator(request.user, model_id)
-    record = selectors.model_record(found, timezone.localdate())
-    return page(request, "model", {"model": found, "record": record, "section": "models"})
-
-
-@regulator_required
-@require_GET
-def search(request: RegulatorRequest) -> HttpResponse:
-    """Providers, models and cases matching one search box."""
-    query = search_query(request)
-    context = selectors.console_search(query)
-    context |= {"query": query, "console_query": query, "section": "search"}
-    return page(request, "search", context)

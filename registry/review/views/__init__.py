@@ -1,0 +1,1 @@
+"""The regulator console's pages, a module per journey."""
