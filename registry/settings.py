@@ -184,6 +184,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # How long the link that confirms a new account's email address works.
 EMAIL_VERIFICATION_VALID_HOURS = env.int("EMAIL_VERIFICATION_VALID_HOURS", default=48)
+# How long the link that lets new regulator staff choose a password and add an authenticator works.
+REGULATOR_SET_UP_VALID_HOURS = env.int("REGULATOR_SET_UP_VALID_HOURS", default=72)
 
 # Failed sign-ins: 5 tries for one email from one address, then a 15-minute pause.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

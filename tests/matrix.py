@@ -26,6 +26,7 @@ REDIRECTS = {
     "set-up": "accounts:two-factor-set-up",
     "dashboard": "providers:dashboard",
     "console": "review:console",
+    "admin": "admin:index",
 }
 
 Matrix = dict[str, tuple[dict[str, Any], dict[str, Any]]]
@@ -41,10 +42,11 @@ def signed_in(value, anonymous="sign-in") -> dict:
 
 
 EVERYONE_OK = dict.fromkeys(PERSONAS, 200)
-# Acme's pages: its members in, other members 404, regulators 404, people without one to their home.
-ACME_MEMBERS = expect("sign-in", "home", 200, 200, 200, 404, 404, 404, "home")
+# Acme's pages: its members in, other members 404, regulators 404, people without one to their home;
+# administrators are regulator-side and told provider pages are not for them.
+ACME_MEMBERS = expect("sign-in", "home", 200, 200, 200, 404, 404, 404, 403)
 # Acme's pages that change things: owners and submitters; viewers are told they can't.
-ACME_EDITORS = expect("sign-in", "home", 200, 200, 403, 404, 404, 404, "home")
+ACME_EDITORS = expect("sign-in", "home", 200, 200, 403, 404, 404, 404, 403)
 
 
 class MatrixTestCase(PersonaTestCase):

@@ -13,10 +13,11 @@ from registry.accounts.models import ApiScope
 from registry.accounts.services import api_key_create
 from tests.matrix import EVERYONE_OK, PERSONAS, Matrix, MatrixTestCase, expect, signed_in
 
-# Provider pages: members in, owners only where it says, regulators 404, others to their home.
-MEMBERS_ONLY = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, "home")
-OWNERS_ONLY = expect("sign-in", "home", 200, 403, 403, 200, 404, 404, "home")
-OWN_MEMBER_OWNERS_ONLY = expect("sign-in", "home", 200, 403, 403, 404, 404, 404, "home")
+# Provider pages: members in, owners only where it says, regulators 404, others to their home;
+# administrators are regulator-side, told provider pages are not for them.
+MEMBERS_ONLY = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, 403)
+OWNERS_ONLY = expect("sign-in", "home", 200, 403, 403, 200, 404, 404, 403)
+OWN_MEMBER_OWNERS_ONLY = expect("sign-in", "home", 200, 403, 403, 404, 404, 404, 403)
 
 
 def bob_membership(case) -> int:
@@ -43,7 +44,7 @@ ACCOUNTS: Matrix = {
             "dashboard",
             "console",
             "console",
-            200,
+            "admin",
         ),
     ),
     "accounts:create": ({}, signed_in("home", anonymous=200)),
@@ -66,7 +67,7 @@ ACCOUNTS: Matrix = {
     "accounts:member-remove": ({"membership_id": bob_membership}, OWN_MEMBER_OWNERS_ONLY),
     "accounts:invitation-revoke": (
         {"invitation_id": 1},
-        expect("sign-in", "home", 405, 403, 403, 405, 404, 404, "home"),
+        expect("sign-in", "home", 405, 403, 403, 405, 404, 404, 403),
     ),
     "accounts:api-keys": ({}, OWNERS_ONLY),
     "accounts:api-key-new": ({}, OWNERS_ONLY),
@@ -74,7 +75,7 @@ ACCOUNTS: Matrix = {
     "providers:dashboard": ({}, MEMBERS_ONLY),
     "providers:organisation": ({}, MEMBERS_ONLY),
     "providers:organisation-edit": ({}, OWNERS_ONLY),
-    "providers:register": ({}, expect("sign-in", 200, 403, 403, 403, 403, 403, 403, 200)),
+    "providers:register": ({}, expect("sign-in", 200, 403, 403, 403, 403, 403, 403, 403)),
     "review:console": ({}, expect("sign-in", 404, 404, 404, 404, 404, 200, 200, 404)),
 }
 

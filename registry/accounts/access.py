@@ -9,7 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.accounts.models import ApiKey, Invitation, Membership, User, normalise_email
-from registry.accounts.validation import problems_acting_as_owner, problems_signing
+from registry.accounts.validation import (
+    problems_acting_as_owner,
+    problems_acting_for_provider,
+    problems_signing,
+)
 
 
 def may_sign_statements(user: User) -> bool:
@@ -35,15 +39,24 @@ def two_factor_redirect(request):
 
 
 def member_required(view):
-    """Let in members of a provider organisation; others go to sign in or their own home."""
+    """Let in members of a provider organisation; others go to sign in or their own home.
+
+    Regulator staff and administrators are never provider staff, membership or not: regulator
+    staff see a 404 (they work in the console), administrators a page that says why not.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        user = request.user
+        if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not hasattr(request.user, "membership"):
-            if request.user.is_regulator:
-                raise Http404
+        if user.is_regulator:
+            raise Http404
+        if refused := problems_acting_for_provider(user):
+            return render(
+                request, "accounts/provider_only.html", {"problem": refused[0]}, status=403
+            )
+        if not hasattr(user, "membership"):
             return redirect("accounts:home")
         return view(request, *args, **kwargs)
 

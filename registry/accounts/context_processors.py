@@ -29,6 +29,8 @@ def nav_links(user) -> list[tuple[str, str]]:
     links: list[tuple[str, str]] = []
     if user.is_regulator:
         links.append(("Console", "review:console"))
+    elif user.is_regulator_side:
+        pass  # an administrator: the admin link below is their way in
     elif hasattr(user, "membership"):
         links += [
             ("Dashboard", "providers:dashboard"),

@@ -17,7 +17,42 @@ ROLE_HINTS = {
 }
 
 
-class AccountCreateForm(forms.Form):
+class NewPasswordForm(forms.Form):
+    """A password chosen twice, judged by the usual validators; alone, what a set-up link asks."""
+
+    password = forms.CharField(
+        help_text="At least 12 characters, not a common password and not only numbers",
+        strip=False,
+        error_messages={"required": "Enter a password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        error_messages={"required": "Enter the password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # so that a password too like the person's name or address is refused
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again and again != password:
+            self.add_error("password_again", "The passwords do not match")
+        elif password:
+            try:
+                password_validation.validate_password(password, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class AccountCreateForm(NewPasswordForm):
+    field_order = ["full_name", "email", "password", "password_again"]
+
     full_name = forms.CharField(
         max_length=200,
         error_messages={"required": "Enter your full name"},
@@ -32,30 +67,6 @@ class AccountCreateForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    password = forms.CharField(
-        help_text="At least 12 characters, not a common password and not only numbers",
-        strip=False,
-        error_messages={"required": "Enter a password"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_again = forms.CharField(
-        label="Confirm password",
-        strip=False,
-        error_messages={"required": "Enter the password again"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        password, again = cleaned.get("password"), cleaned.get("password_again")
-        if password and again and again != password:
-            self.add_error("password_again", "The passwords do not match")
-        elif password:
-            try:
-                password_validation.validate_password(password)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
 
 
 class SignInForm(AuthenticationForm):
@@ -111,6 +122,14 @@ class TwoFactorCodeForm(forms.Form):
             }
         ),
     )
+
+
+class NewAuthenticatorCodeForm(TwoFactorCodeForm):
+    """The first code from a newly added app: there are no backup codes yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows"
 
 
 SCOPE_HINTS = {

@@ -89,15 +89,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_proven(self) -> bool:
         """Whether the address is known to be the person's: confirmed, or regulator staff.
 
-        Administrators make regulator staff accounts for addresses they know, so those count as
-        proven without a link.
+        Administrators make regulator staff and administrator accounts for addresses they know, so
+        those count as proven without a link.
         """
-        return self.email_verified_at is not None or self.is_regulator
+        return self.email_verified_at is not None or self.is_regulator_side
+
+    @property
+    def is_regulator_side(self) -> bool:
+        """Regulator staff or an administrator: never provider staff as well."""
+        return self.is_staff or self.is_superuser or self.is_regulator
 
     @property
     def needs_two_factor(self) -> bool:
         """Regulator staff and administrators must pass two-factor authentication."""
-        return self.is_regulator or self.is_staff or self.is_superuser
+        return self.is_regulator_side
 
 
 class Membership(models.Model):
@@ -210,6 +215,37 @@ class EmailVerification(models.Model):
 
     def __str__(self) -> str:
         return f"Email confirmation link for {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class SetUpLink(models.Model):
+    """A one-time link, emailed to new regulator staff, to choose a password and an authenticator.
+
+    Administrators make these accounts without a password; the person sets one through the link.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="set_up_links"
+    )
+    # The address the link went to: after the account's address changes, the link works no more.
+    email = models.EmailField(max_length=254)
+    # Only a hash is stored: the token itself exists in the email and nowhere else.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set on the person's other links when one of them is used: an account is set up once.
+    spent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="set_up_link_sent")]
+
+    def __str__(self) -> str:
+        return f"Set-up link for {self.email}"
 
     @property
     def is_expired(self) -> bool:

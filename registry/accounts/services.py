@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import cast
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,14 +29,16 @@ from registry.accounts.models import (
     EmailVerification,
     Invitation,
     Membership,
+    SetUpLink,
     User,
     normalise_email,
 )
 from registry.accounts.roles import REGULATOR_GROUPS, MemberRole
+from registry.accounts.selectors import has_authenticator
 from registry.audit.services import record
 from registry.lib.problems import ProblemsError, raise_if_any
 from registry.notifications.models import Kind
-from registry.notifications.services import Recipient, notification_create
+from registry.notifications.services import Recipient, notification_create, render_message
 from registry.providers.models import Provider
 
 BACKUP_CODE_COUNT = 10
@@ -175,7 +183,8 @@ def email_mark_verified(*, user: User, how: str, now: datetime | None = None) ->
 def email_changed(*, actor: User, user: User) -> None:
     """After someone's address changes, ask them to confirm the new one.
 
-    Regulator staff need no link: administrators set up their accounts and addresses.
+    Regulator staff and administrators need no link: administrators set up their accounts and
+    addresses.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {"email_verified": user.email_verified_at is not None}
@@ -188,31 +197,146 @@ def email_changed(*, actor: User, user: User) -> None:
         before=before,
         after={"email": user.email, "email_verified": False},
     )
-    if not user.is_regulator:
+    if not user.is_regulator_side:
         email_verification_send(user=user, action="account.email_verification_sent")
 
 
 @transaction.atomic
 def account_set_password(*, user: User, password: str, how: str) -> None:
-    """Set a new password (how: "changed" or "reset") and record it, without the password."""
+    """Set a new password (how: "changed", "reset" or "set_up") and record it, without it."""
     user.set_password(password)
     user.save(update_fields=["password"])
     record(actor=user, action=f"account.password_{how}", target=user)
 
 
 @transaction.atomic
-def regulator_create(*, email: str, full_name: str, role: str, password: str | None) -> User:
-    """Create a regulator staff account (administrators only, via the admin or a command)."""
+def regulator_create(*, actor: User | None, email: str, full_name: str, role: str) -> SetUpSent:
+    """Create a regulator staff account with no password, and email them a link to set it up.
+
+    Administrators make these accounts, through the admin or a command, for an address they know:
+    it needs no link to confirm it.
+    """
     if role not in REGULATOR_GROUPS:
         raise ValueError(f"role must be one of {REGULATOR_GROUPS}")
     raise_if_any(validation.problems_creating_account(email))
-    # The administrator knows the address: regulator staff need no link to confirm it.
     user = User.objects.create_user(
-        email, password, full_name=full_name.strip(), email_verified_at=timezone.now()
+        email, None, full_name=full_name.strip(), email_verified_at=timezone.now()
     )
     user.groups.add(Group.objects.get(name=role))
-    record(actor=None, action="regulator.created", target=user, after={"role": role})
-    return user
+    record(actor=actor, action="regulator.created", target=user, after={"role": role})
+    return set_up_link_send(actor=actor, user=user)
+
+
+# --- Setting up regulator staff and administrator accounts
+
+# Links asked for through "Forgotten your password?": at most one a minute and a few a day, so
+# that the page can't be used to flood someone's inbox.
+SET_UP_LINK_INTERVAL = timedelta(minutes=1)
+SET_UP_LINKS_PER_DAY = 5
+
+
+@dataclass(frozen=True)
+class SetUpSent:
+    """A set-up link just sent: the account, the link's record, and its address (never stored)."""
+
+    user: User
+    link: SetUpLink
+    url: str
+
+
+def account_is_set_up(user: User) -> bool:
+    """Whether the person has both a password and a confirmed authenticator app."""
+    return user.has_usable_password() and has_authenticator(user)
+
+
+@transaction.atomic
+def set_up_link_send(*, actor: User | None, user: User) -> SetUpSent:
+    """Email regulator staff or an administrator a one-time link to set up their account.
+
+    Earlier links keep working until they expire or one of them is used: a stranger asking for
+    links on the forgotten-password page must not be able to spoil the one an administrator sent.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    raise_if_any(validation.problems_setting_up(user))
+    if account_is_set_up(user):
+        raise ProblemsError([validation.problem("set_up_done")])
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    hours = settings.REGULATOR_SET_UP_VALID_HOURS
+    link = SetUpLink.objects.create(
+        user=user,
+        email=user.email,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    record(actor=actor, action="account.set_up_link_sent", target=user, after={"email": user.email})
+    url = set_up_link_url(token)
+    # Not "link": the emails' layout takes that for a path on the register to add at the end.
+    context = {"set_up": link, "full_name": user.full_name, "url": url, "hours": hours}
+    # Sent straight from this process after commit, not through the outbox or a broker: the token
+    # must not wait in a table or a queue. A failure is logged; an administrator can send again.
+    transaction.on_commit(partial(set_up_email_send, link.email, context), robust=True)
+    return SetUpSent(user=user, link=link, url=url)
+
+
+def set_up_email_send(email: str, context: dict) -> None:
+    message = render_message("regulator_set_up", context | {"recipient": Recipient(email=email)})
+    mail = EmailMultiAlternatives(message["subject"], message["body_text"], to=[email])
+    mail.attach_alternative(message["body_html"], "text/html")
+    mail.send()
+
+
+def set_up_link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accounts:set-up", args=[token])
+
+
+def set_up_link_find(token: str) -> SetUpLink | None:
+    return SetUpLink.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+
+
+@transaction.atomic
+def set_up_link_request(*, email: str) -> SetUpLink | None:
+    """Send a new set-up link to the not yet set up account with this address, if there is one.
+
+    Asked for on the forgotten-password page, which sends a password reset only to accounts with
+    a password: an account made without one gets a set-up link instead. Says nothing to the asker.
+    """
+    user = (
+        User.objects.select_for_update()
+        .filter(email__iexact=normalise_email(email), is_active=True)
+        .first()
+    )
+    if user is None or user.has_usable_password() or validation.problems_setting_up(user):
+        return None
+    now = timezone.now()
+    sent = SetUpLink.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+    too_soon = sent.filter(created_at__gt=now - SET_UP_LINK_INTERVAL).exists()
+    if too_soon or sent.count() >= SET_UP_LINKS_PER_DAY:
+        return None
+    return set_up_link_send(actor=None, user=user).link
+
+
+@transaction.atomic
+def account_set_up(*, token: str, password: str) -> User:
+    """Set the password of the account a set-up link is for, and spend the link.
+
+    1. Lock the link and its account, and check the link still works.
+    2. Set the password; mark this link used and the person's other links spent.
+    3. Record it, without the password. The authenticator app is the next step, once signed in.
+    """
+    link = SetUpLink.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    if link is not None:
+        link.user = User.objects.select_for_update().get(pk=link.user_id)
+    raise_if_any(validation.problems_using_set_up_link(link, settings.REGULATOR_SET_UP_VALID_HOURS))
+    link = cast(SetUpLink, link)  # refused above when missing
+    now = timezone.now()
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    others = SetUpLink.objects.filter(user=link.user, used_at__isnull=True, spent_at__isnull=True)
+    others.exclude(pk=link.pk).update(spent_at=now)
+    account_set_password(user=link.user, password=password, how="set_up")
+    return link.user
 
 
 @transaction.atomic
@@ -349,17 +473,69 @@ def two_factor_device_start(*, user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
+# One wrong code in a row costs no wait, so that a slip followed at once by the right code works.
+# After that each wrong code doubles the wait (1, 2, 4... seconds), as django-otp's back-off does.
+FREE_WRONG_CODES = 1
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The device that accepted a code; or none, and how long to wait if it was not even tried."""
+
+    device: Device | None
+    wait_seconds: int = 0
+
+
 @transaction.atomic
-def two_factor_device_confirm(*, user: User, code: str) -> TOTPDevice | None:
-    """Confirm the new device if the code matches; returns it, or None for a wrong code."""
+def two_factor_device_confirm(*, user: User, code: str) -> CodeCheck:
+    """Confirm the new device if the code matches; the check names it, or says why not."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    if device is None or not device.verify_token(code.strip()):
-        return None
+    if device is None:
+        return CodeCheck(device=None)
+    check = code_check(device, code)
+    if check.device is None:
+        return check
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(actor=user, action="two_factor.device_confirmed", target=user)
-    return device
+    return check
+
+
+@transaction.atomic
+def two_factor_verify(*, user: User, code: str) -> CodeCheck:
+    """Find the person's device that accepts this code: their app, or one of their backup codes."""
+    waits = []
+    for device in devices_for_user(user, confirmed=True, for_verify=True):
+        check = code_check(device, code)
+        if check.device is not None:
+            return check
+        waits.append(check.wait_seconds)
+    # "Wait" only if no device even looked at the code; else it was simply wrong.
+    return CodeCheck(device=None, wait_seconds=min(waits) if waits and all(waits) else 0)
+
+
+def code_check(device: Device, code: str) -> CodeCheck:
+    """Check a code on one device, under the register's back-off rather than django-otp's."""
+    wait = two_factor_wait(device, timezone.now())
+    if wait:
+        return CodeCheck(device=None, wait_seconds=wait)
+    # Allowed by the register's back-off; django-otp's own, one step stricter, must not refuse it.
+    # Cleared in memory only: a wrong code sets the time again as django-otp counts it.
+    device.throttling_failure_timestamp = None
+    accepted = device.verify_token(code.strip().replace(" ", ""))
+    return CodeCheck(device=device if accepted else None)
+
+
+def two_factor_wait(device: Device, now: datetime) -> int:
+    """Whole seconds until the device may check another code: 0 if it may now."""
+    failures = device.throttling_failure_count
+    last = device.throttling_failure_timestamp
+    if failures <= FREE_WRONG_CODES or last is None:
+        return 0
+    required = device.get_throttle_factor() * 2 ** (failures - 1 - FREE_WRONG_CODES)
+    remaining = required - (now - last).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
 @transaction.atomic
@@ -387,6 +563,7 @@ def api_key_hash(raw: str) -> str:
 @transaction.atomic
 def api_key_create(*, actor: User, name: str, scope: str) -> tuple[ApiKey, str]:
     """Make a key for the owner's provider; returns it with the raw key, which is never stored."""
+    raise_if_any(validation.problems_acting_for_provider(actor))
     membership = Membership.objects.select_related("provider").filter(user=actor).first()
     provider = membership.provider if membership else None
     if provider is None or validation.problems_acting_as_owner(actor, provider):
@@ -432,8 +609,11 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     )
     if key is None or not hmac.compare_digest(key.key_hash, api_key_hash(raw)):
         return None
-    still_member = Membership.objects.filter(user=key.created_by, provider=key.provider).exists()
-    if not (still_member and key.created_by.is_active):
+    creator = key.created_by
+    still_member = Membership.objects.filter(user=creator, provider=key.provider).exists()
+    # An administrator acts for no provider, even with a key made before they became one.
+    administrator = creator.is_staff or creator.is_superuser
+    if not (still_member and creator.is_active) or administrator:
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:

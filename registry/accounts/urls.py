@@ -35,6 +35,7 @@ urlpatterns = [
         views.email_verification_send,
         name="email-verification-send",
     ),
+    path("account/set-up/<str:token>/", views.set_up, name="set-up"),
     path("account/two-factor/", views.two_factor, name="two-factor"),
     path("account/two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("account/two-factor/backup-codes/", views.backup_codes_replace, name="backup-codes"),

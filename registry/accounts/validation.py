@@ -9,6 +9,7 @@ from registry.accounts.models import (
     EmailVerification,
     Invitation,
     Membership,
+    SetUpLink,
     User,
     normalise_email,
 )
@@ -23,9 +24,14 @@ MESSAGES = {
     "regulator_cannot_join": (
         "Regulator staff cannot belong to a provider organisation. Use a separate account"
     ),
+    "administrator_cannot_join": (
+        "Administrators of the register are regulator staff, so they cannot belong to a provider "
+        "organisation or act for one. Use a separate account"
+    ),
     "already_member": "You already belong to an organisation: a person can belong to only one",
     "provider_cannot_be_regulator": (
-        "This person belongs to a provider organisation, so they cannot be regulator staff"
+        "This person belongs to a provider organisation, so they cannot be regulator staff or an "
+        "administrator"
     ),
     "not_owner": "Only an owner of the organisation can do this",
     "last_owner": ("An organisation must always have an owner. Make someone else an owner first"),
@@ -73,6 +79,18 @@ MESSAGES = {
         "You have asked for {count} links in the last 24 hours. Use the newest link we sent you, "
         "or ask again tomorrow"
     ),
+    "set_up_link_invalid": (
+        "This link is not valid. Check you copied the whole link from the email"
+    ),
+    "set_up_link_expired": "This link has expired. Set-up links work for {hours} hours",
+    "set_up_link_used": "This link has already been used. Each set-up link works once",
+    "set_up_link_old_address": ("This link was sent to an address your account no longer uses"),
+    "set_up_done": "This account has already been set up",
+    "set_up_not_regulator": (
+        "Only regulator staff and administrators are set up by a link. Provider staff create "
+        "their own accounts"
+    ),
+    "set_up_inactive": "This account has been deactivated",
 }
 
 
@@ -88,8 +106,8 @@ def problems_creating_account(email: str) -> list[Problem]:
 
 def problems_joining_provider(user: User) -> list[Problem]:
     """Return why this person can't join a provider organisation, if they can't."""
-    if user.is_regulator:
-        return [problem("regulator_cannot_join")]
+    if regulator_side := problems_acting_for_provider(user):
+        return regulator_side
     if Membership.objects.filter(user=user).exists():
         return [problem("already_member")]
     return []
@@ -98,6 +116,19 @@ def problems_joining_provider(user: User) -> list[Problem]:
 def problems_becoming_regulator(user: User) -> list[Problem]:
     if Membership.objects.filter(user=user).exists():
         return [problem("provider_cannot_be_regulator", "groups")]
+    return []
+
+
+def problems_acting_for_provider(user: User) -> list[Problem]:
+    """Return why this person may not act for a provider at all: they are on the regulator's side.
+
+    A membership made before the rule was enforced, or left behind when someone became regulator
+    staff, gives them nothing.
+    """
+    if user.is_staff or user.is_superuser:
+        return [problem("administrator_cannot_join")]
+    if user.is_regulator:
+        return [problem("regulator_cannot_join")]
     return []
 
 
@@ -188,3 +219,30 @@ def problems_verifying_email(verification: EmailVerification | None, hours: int)
     if verification.is_expired:
         return [problem("email_link_expired", hours=hours)]
     return []
+
+
+# --- Setting up regulator staff accounts
+
+
+def problems_setting_up(user: User) -> list[Problem]:
+    """Return why this account can't be set up by a link, if it can't."""
+    if not user.is_active:
+        return [problem("set_up_inactive")]
+    if not user.is_regulator_side:
+        return [problem("set_up_not_regulator")]
+    return []
+
+
+def problems_using_set_up_link(link: SetUpLink | None, hours: int) -> list[Problem]:
+    """Return why this link can't set up its account now, if it can't."""
+    if link is None:
+        return [problem("set_up_link_invalid")]
+    if link.used_at is not None:
+        return [problem("set_up_link_used")]
+    if link.spent_at is not None:
+        return [problem("set_up_done")]
+    if normalise_email(link.email) != normalise_email(link.user.email):
+        return [problem("set_up_link_old_address")]
+    if link.is_expired:
+        return [problem("set_up_link_expired", hours=hours)]
+    return problems_setting_up(link.user)

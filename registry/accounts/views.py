@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.accounts import services
@@ -30,6 +29,8 @@ from registry.accounts.forms import (
     AccountCreateForm,
     ApiKeyForm,
     InvitationForm,
+    NewAuthenticatorCodeForm,
+    NewPasswordForm,
     RoleForm,
     SignInForm,
     TwoFactorCodeForm,
@@ -38,6 +39,7 @@ from registry.accounts.models import ApiKey, Invitation
 from registry.accounts.selectors import authenticator_secret, has_authenticator
 from registry.accounts.validation import (
     problems_accepting,
+    problems_using_set_up_link,
     problems_verifying_email,
     problems_with_invitation,
 )
@@ -58,6 +60,8 @@ def home(request):
     user = request.user
     if user.is_regulator:
         return redirect("review:console")
+    if user.is_staff or user.is_superuser:
+        return redirect("admin:index")
     if hasattr(user, "membership"):
         return redirect("providers:dashboard")
     return render(request, "accounts/home_no_organisation.html")
@@ -152,11 +156,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Email a reset link; or a set-up link to staff whose account was made with no password.
+
+    The answer is the same whether or not an account uses the address.
+    """
+
     template_name = "accounts/password_reset.html"
     email_template_name = "emails/password_reset.txt"
     html_email_template_name = "emails/password_reset.html"
     subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
+
+    def form_valid(self, form):
+        services.set_up_link_request(email=form.cleaned_data["email"])
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -245,7 +258,76 @@ def email_verification_send(request):
     return redirect(safe_next(request, reverse("accounts:account")))
 
 
+# --- Setting up regulator staff and administrator accounts
+
+# Set while a person set up by a link goes on to add their authenticator app.
+SETTING_UP_SESSION_KEY = "accounts:setting_up"
+
+# The set-up page's heading, by what stops the link ("" when nothing does).
+SET_UP_HEADINGS = {
+    "": "Set up your account",
+    "set_up_link_invalid": "This link is not valid",
+    "set_up_link_expired": "This link has expired",
+    "set_up_link_used": "This link has already been used",
+    "set_up_done": "Your account is already set up",
+    "set_up_link_old_address": "This link is for an old email address",
+    "set_up_not_regulator": "This account is not set up by a link",
+    "set_up_inactive": "This account has been deactivated",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def set_up(request, token: str):
+    """Choose a password through a set-up link, then go on to add an authenticator app.
+
+    Opening the link only shows the form: mail scanners that follow links can't use it up.
+    """
+    found = services.set_up_link_find(token)
+    hours = settings.REGULATOR_SET_UP_VALID_HOURS
+    problems = problems_using_set_up_link(found, hours)
+    form = NewPasswordForm(request.POST or None, user=found.user if found else None)
+    if request.method == "POST" and not problems and form.is_valid():
+        try:
+            user = services.account_set_up(token=token, password=form.cleaned_data["password"])
+        except ProblemsError as error:
+            problems = error.problems
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SETTING_UP_SESSION_KEY] = True
+            # Someone who kept their app (only the password was missing) is asked for a code.
+            step = (
+                "accounts:two-factor" if has_authenticator(user) else "accounts:two-factor-set-up"
+            )
+            return redirect(reverse(step) + "?" + urlencode({"next": reverse("accounts:home")}))
+    status = 200
+    if found is None:
+        status = 404
+    elif request.method == "POST" and problems:
+        status = 400
+    problem = problems[0] if problems else None
+    context = {
+        "link": found,
+        "form": form,
+        "problem": problem,
+        "heading": SET_UP_HEADINGS[problem.code if problem else ""],
+        "hours": hours,
+    }
+    return render(request, "accounts/set_up.html", context, status=status)
+
+
 # --- Two-factor authentication
+
+WRONG_CODE = "The code is not correct or has been used. Check your authenticator app and try again"
+WRONG_NEW_APP_CODE = "The code is not correct. Check the time on your phone and try again"
+
+
+def too_many_codes(seconds: int) -> str:
+    unit = "second" if seconds == 1 else "seconds"
+    return (
+        f"You have entered several wrong codes. Wait {seconds} {unit}, then enter the newest "
+        "code from your app"
+    )
 
 
 @login_required
@@ -258,15 +340,12 @@ def two_factor(request):
         return redirect(reverse("accounts:two-factor-set-up") + "?" + urlencode({"next": next_url}))
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"].strip().replace(" ", ""))
-        if device is not None:
-            otp_login(request, device)
+        check = services.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        if check.device is not None:
+            otp_login(request, check.device)
+            request.session.pop(SETTING_UP_SESSION_KEY, None)
             return redirect(next_url)
-        form.add_error(
-            "code",
-            "The code is not correct or has been used. Check your authenticator app and "
-            "try again; after several wrong codes, wait a minute between tries",
-        )
+        form.add_error("code", code_refused(check))
     return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
 
 
@@ -280,23 +359,27 @@ def two_factor_set_up(request):
         # Replacing a device needs the current one first, or a stolen password would suffice.
         return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": request.path}))
     device = services.two_factor_device_start(user=user)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = NewAuthenticatorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        confirmed = services.two_factor_device_confirm(user=user, code=form.cleaned_data["code"])
-        if confirmed is not None:
-            otp_login(request, confirmed)
+        check = services.two_factor_device_confirm(user=user, code=form.cleaned_data["code"])
+        if check.device is not None:
+            otp_login(request, check.device)
             codes = services.backup_codes_replace(user=user)
+            request.session.pop(SETTING_UP_SESSION_KEY, None)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": next_url})
-        form.add_error(
-            "code", "The code is not correct. Check the time on your phone and try again"
-        )
+        form.add_error("code", code_refused(check, wrong=WRONG_NEW_APP_CODE))
     context = {
         "form": form,
         "next": next_url,
+        "setting_up": request.session.get(SETTING_UP_SESSION_KEY, False),
         "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False),
         "secret": device_secret_text(device),
     }
     return render(request, "accounts/two_factor_set_up.html", context)
+
+
+def code_refused(check: services.CodeCheck, wrong: str = WRONG_CODE) -> str:
+    return too_many_codes(check.wait_seconds) if check.wait_seconds else wrong
 
 
 def device_secret_text(device: TOTPDevice) -> str:

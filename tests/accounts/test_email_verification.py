@@ -300,8 +300,8 @@ class WhoMaySignTests(EmailVerificationTestCase):
 
     def test_regulator_staff_made_by_an_administrator_count_as_confirmed(self):
         made = services.regulator_create(
-            email="rita@regulator.example", full_name="Rita", role=CASE_OFFICER, password=None
-        )
+            actor=self.ada, email="rita@regulator.example", full_name="Rita", role=CASE_OFFICER
+        ).user
         self.assertIsNotNone(made.email_verified_at)
         made.groups.remove(Group.objects.get(name=CASE_OFFICER))
         self.assertIs(may_sign_statements(User.objects.get(pk=made.pk)), True)

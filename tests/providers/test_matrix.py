@@ -10,9 +10,9 @@ from tests.providers.test_ownership_views import (
 )
 
 # The organisation's own ownership pages: any member; regulators 404; others to their home.
-OWN_MEMBERS = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, "home")
+OWN_MEMBERS = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, 403)
 # Starting a statement: owners and submitters of any provider; viewers are told they can't.
-OWN_EDITORS = expect("sign-in", "home", 200, 200, 403, 200, 404, 404, "home")
+OWN_EDITORS = expect("sign-in", "home", 200, 200, 403, 200, 404, 404, 403)
 
 
 def draft(case) -> int:
