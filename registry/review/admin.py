@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from registry.audit.admin_mixins import ReadOnlyAdminMixin
-from registry.review.models import Case, CaseFlag, CaseNote, ConfidentialityRuling, Finding
+from registry.review.models import (
+    Case,
+    CaseFlag,
+    CaseNote,
+    ConfidentialityRuling,
+    Finding,
+    SavedFilter,
+)
 
 
 @admin.register(Case)
@@ -65,3 +72,13 @@ class ConfidentialityRulingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["source__name", "reason"]
     list_select_related = ["source", "decided_by"]
     raw_id_fields = ["source"]
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """An officer's own filters: they save and delete them in the console."""
+
+    list_display = ["name", "owner", "view", "query", "created_at"]
+    list_filter = ["view"]
+    search_fields = ["name", "owner__email"]
+    list_select_related = ["owner"]

@@ -17,6 +17,7 @@ from registry.review.access import (
 from registry.review.forms import (
     QueueFilterForm,
 )
+from registry.review.views.caseload import caseload_context, tickable_rows
 from registry.review.views.common import page
 
 
@@ -42,6 +43,8 @@ def show_queue(request: RegulatorRequest, *, section: str, mine: bool) -> HttpRe
         filters = replace(filters, assignee="me")
     today = timezone.localdate()
     context = selectors.queue_page(filters, request.user, today, request.GET.get("page"))
+    context |= caseload_context(request, section if mine else "console", staff)
+    context["tickable_rows"] = tickable_rows(context["rows"], context["bulk_form"])
     context |= {"filter_form": filter_form, "filters": filters, "section": section, "mine": mine}
     if not mine:  # the console's home page
         context["latest_notifications"] = latest_notifications(request.user)
