@@ -88,6 +88,21 @@ RULES: dict[str, Rule] = {
             public=True,
             applies_to="declaration",
         ),
+        # Cross-filing: raised on submit from this filing and another provider's (`extraction`),
+        # so it has no check in DECLARATION_CHECKS (see CROSS_FILING). High: it is the Act's
+        # extraction question, and the only flag when a filer claims permission
+        # (`generator_terms` stays silent on "permit"); a statement of truth contradicts the
+        # rightsholder's. Regulator-only: it sets one provider's word against another's, and
+        # may rest on that other provider's filing before it is published.
+        Rule(
+            "generator_terms_disputed",
+            "high",
+            "Generator's terms disputed by its own provider",
+            "A synthetic source names another provider's registered model as its generator and "
+            "says its terms permit training, while that model's own provider says they do not.",
+            public=False,
+            applies_to="declaration",
+        ),
         Rule(
             "crawl_without_opt_out",
             "high",
@@ -376,6 +391,43 @@ DECLARATION_CHECKS: dict[str, Callable[[Mapping[str, Any], date], str | None]] =
     "api_aggregator": check_api_aggregator,
     "shares_inconsistent": check_shares_inconsistent,
 }
+
+
+# --- Cross-filing rules: they need other filings, so they are not pure and not in the checks
+# above; `extraction` finds what raises them, and these say it in words.
+
+CROSS_FILING = frozenset({"generator_terms_disputed"})
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A generator whose terms the filer says permit training and its own provider says not."""
+
+    filer: str  # the filing provider's name
+    model: str  # the filer's model, "name version"
+    source: str  # the synthetic source that names the generator
+    generator: str  # the registered model, "name version (MOD-…)"
+    owner: str  # its own provider's name
+
+
+def check_generator_terms_disputed(disputes: list[Dispute]) -> str | None:
+    if not disputes:
+        return None
+    filer, model = disputes[0].filer, disputes[0].model
+    generators = list(dict.fromkeys(f"{d.generator} of {d.owner}" for d in disputes))
+    owners = list(dict.fromkeys(d.owner for d in disputes))
+    sources = list(dict.fromkeys(f"'{d.source}'" for d in disputes))
+    their = "its" if len(generators) == 1 else "their"
+    return (
+        f"{filer} says the terms of {listed(generators)} permit training {model} on {their} "
+        f"output (source {listed(sources)}); {listed(owners)} "
+        f"{'says' if len(owners) == 1 else 'say'} they do not"
+    )
+
+
+def cross_filing_flags(disputes: list[Dispute]) -> list[Flag]:
+    """The cross-filing flags of a declaration, from what `extraction` found."""
+    return raised([("generator_terms_disputed", check_generator_terms_disputed(disputes))])
 
 
 # --- Ownership rules: each reads the foreign holdings in force

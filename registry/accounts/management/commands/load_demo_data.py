@@ -339,7 +339,35 @@ SOURCES = {
         "confidentiality_reason": "Names the customers' industry; commercially sensitive.",
     },
 }
+# The distillation scenario: Acme distils Echo from its own Atlas 2.0 and says Atlas's terms
+# forbid training on its output; Nordlicht trains Polarlicht Mini on Atlas's output too, spelling
+# it its own way, and says the terms permit it. Its case is flagged `generator_terms_disputed`.
+SOURCES["atlas_distillation"] = SOURCES["synthetic"] | {
+    "name": "Atlas distillation set",
+    "description": "Answers written by Acme Atlas 2.0 to a curated set of prompts.",
+    "generator_models": [
+        {"name": "Acme Atlas 2.0", "provider": "Acme AI", "terms_permit_training": "no"},
+    ],
+}
+SOURCES["atlas_outputs"] = SOURCES["synthetic"] | {
+    "name": "Instruction answers from a hosted assistant",
+    "description": "Answers to instruction prompts collected through a hosted model's API.",
+    "generator_models": [
+        {"name": "acme-atlas 2.0", "provider": "Acme AI Ltd", "terms_permit_training": "yes"},
+    ],
+}
 STANDARD_MIX = ["crawl", "encyclopaedia", "news", "code", "synthetic", "users"]
+# Models whose training mix differs from the standard one: their synthetic source.
+MIXES = {
+    "Acme Echo": ["crawl", "encyclopaedia", "news", "code", "atlas_distillation", "users"],
+    "Polarlicht Mini": ["crawl", "encyclopaedia", "news", "code", "atlas_outputs", "users"],
+}
+# Models built on Acme Atlas, by the relation they name.
+BUILT_ON_ATLAS = {
+    "Acme Beacon": "fine_tune",
+    "Acme Echo": "distillation",
+    "Polarlicht Mini": "distillation",
+}
 PARTIES = [
     {
         "name": "Northern Compute Ltd",
@@ -421,6 +449,12 @@ ACME_MODELS = [
 ]
 NORDLICHT_MODELS = [
     ("Polarlicht", "3.1", {"distribution": "open_weights"}, [("submit", CHARLIE, "")]),
+    (
+        "Polarlicht Mini",
+        "1.0",
+        {"model_type": "distilled", "parameter_count": 3_000_000_000},
+        [("submit", CHARLIE, "")],
+    ),
 ]
 ACME_INVESTORS = [
     {
@@ -496,6 +530,11 @@ def person(email: str) -> User:
 def filings_load(providers: list[Provider]) -> None:
     """Load each demo model and ownership statement that isn't there yet."""
     acme, nordlicht = providers
+    # First: a declaration is accepted only once its provider's ownership statement is.
+    if not acme.ownership_statements.exists():
+        statement = demo_ownership(acme, ALICE, ACME_INVESTORS, signed=True)
+        for action, email, reason in ACCEPT:
+            demo_move(OWNERSHIP, statement, action, email, reason)
     for name, version, details, moves in ACME_MODELS:
         demo_model(acme, ALICE, name, version, details, moves)
     if not AIModel.objects.filter(
@@ -504,10 +543,6 @@ def filings_load(providers: list[Provider]) -> None:
         atlas_amendment(AIModel.objects.get(provider=acme, name="Acme Atlas"))
     for name, version, details, moves in NORDLICHT_MODELS:
         demo_model(nordlicht, CHARLIE, name, version, details, moves)
-    if not acme.ownership_statements.exists():
-        statement = demo_ownership(acme, ALICE, ACME_INVESTORS, signed=True)
-        for action, email, reason in ACCEPT:
-            demo_move(OWNERSHIP, statement, action, email, reason)
     if not nordlicht.ownership_statements.exists():
         demo_ownership(nordlicht, CHARLIE, NORDLICHT_INVESTORS, signed=False)
 
@@ -520,10 +555,12 @@ def demo_model(provider, owner, name, version, details, moves) -> None:
     model = model_register(
         actor=actor, provider=provider, values=MODEL | {"name": name, "version": version} | details
     )
-    if name == "Acme Beacon":
-        atlas = AIModel.objects.get(provider=provider, name="Acme Atlas")
+    if name in BUILT_ON_ATLAS:
+        atlas = AIModel.objects.get(name="Acme Atlas")
         dependency_add(
-            actor=actor, model=model, values={"depends_on": atlas.pk, "relation": "fine_tune"}
+            actor=actor,
+            model=model,
+            values={"depends_on": atlas.pk, "relation": BUILT_ON_ATLAS[name]},
         )
     if name == "Acme Drift":
         dependency_add(
@@ -549,7 +586,7 @@ def demo_model(provider, owner, name, version, details, moves) -> None:
         values=general,
         expected_lock_version=declaration.lock_version,
     )
-    mix = STANDARD_MIX if complete else ["crawl"]
+    mix = MIXES.get(name, STANDARD_MIX) if complete else ["crawl"]
     sources_import(
         actor=actor,
         declaration=declaration,
