@@ -310,6 +310,14 @@ def complete_ownership_statement(provider=None, links=2, **fields) -> OwnershipS
     return statement
 
 
+def ownership_in_force(provider) -> OwnershipStatement:
+    """An accepted ownership statement of the provider, made as stored (no case, no messages):
+    its declarations can then be accepted, for tests about something else."""
+    return complete_ownership_statement(
+        provider=provider, links=1, status=Status.ACCEPTED, decided_at=timezone.now()
+    )
+
+
 def raise_finding(filing, actor, field: str = "signatory_name", message: str = "Check this"):
     """A regulator's finding on a filing under review: needed before changes are requested."""
     from registry.review.models import Case

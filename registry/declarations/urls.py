@@ -5,6 +5,7 @@ from registry.declarations.views import (
     general,
     models,
     red_teaming,
+    replies,
     sources,
     submission,
     supply_chain,
@@ -34,6 +35,8 @@ urlpatterns = [
     ),
     # A declaration: the task list (or, once submitted, the read view) and its pages
     path(DECLARATION, declarations.declaration_detail, name="declaration"),
+    # A reply to the regulator's finding, on a declaration or an ownership statement
+    path("findings/<int:finding_id>/reply/", replies.finding_reply, name="finding-reply"),
     path(DECLARATION + "discard/", declarations.declaration_discard, name="discard"),
     path(DECLARATION + "general/", general.general, name="general"),
     path(DECLARATION + "sources/", sources.source_list, name="sources"),

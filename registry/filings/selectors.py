@@ -69,6 +69,10 @@ class SentFinding:
     sent_at: datetime
     # About the submission whose changes the regulator is waiting for now.
     current: bool
+    # Where it stands (review.models.FindingStatus), and the provider's reply to it, if any.
+    status: str = "open"
+    reply: str = ""
+    replied_at: datetime | None = None
 
     @property
     def parts(self) -> list[str]:
@@ -146,6 +150,9 @@ def filing_feedback(filing: Filing, *, findings_only_current: bool = False) -> F
             raised_at=row.raised_at,
             sent_at=cast(datetime, row.sent_at),  # only sent ones were fetched
             current=asked and row.submission == row.latest_submission,
+            status=row.status.value,
+            reply=row.reply,
+            replied_at=row.replied_at,
         )
         for row in sent.only(*FINDING_COLUMNS).order_by("-submission", "raised_at", "id")
     ]
@@ -161,7 +168,10 @@ def filing_feedback(filing: Filing, *, findings_only_current: bool = False) -> F
     return Feedback(findings=findings, messages=messages)
 
 
-FINDING_COLUMNS = ("id", "field", "row_id", "message", "submission", "raised_at", "sent_at")
+FINDING_COLUMNS = (
+    *("id", "field", "row_id", "message", "submission", "raised_at", "sent_at"),
+    *("reply", "replied_at", "change", "outcome"),
+)
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,17 @@ def access_provider_for_regulator(user: User, provider_id: int) -> Provider:
 def access_model_for_regulator(user: User, model_id: int) -> AIModel:
     refuse_unless_regulator(user)
     return get_object_or_404(AIModel.objects.select_related("provider"), pk=model_id)
+
+
+def access_finding_for_member(user: User, finding_id: int) -> Finding:
+    """A finding the regulator sent the person's provider, on any of its filings; else 404
+    (a finding of another provider, or one not sent, is not theirs to see)."""
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None:
+        raise Http404
+    return get_object_or_404(
+        Finding.objects.select_related("case"),
+        pk=finding_id,
+        sent_at__isnull=False,
+        case__provider_id=membership.provider_id,
+    )

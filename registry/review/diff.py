@@ -183,6 +183,11 @@ class FieldChange:
     # Set for long lists, whose `old` and `new` are only counts.
     items: ItemChanges | None = None
 
+    @property
+    def anchor_key(self) -> str:
+        """The field in an element id: "model.name" is "model-name"."""
+        return self.field.replace(".", "-")
+
 
 @dataclass(frozen=True)
 class RowChange:
@@ -191,6 +196,8 @@ class RowChange:
     label: str
     status: RowStatus
     changes: tuple[FieldChange, ...] = ()
+    # The row's id in the version that has it (the newer one, unless it was removed).
+    row_id: Any = None
 
 
 @dataclass(frozen=True)
@@ -346,17 +353,18 @@ def collection_diff(
     unchanged = 0
     for new_index, new_row in enumerate(new_rows):
         old_index = pairs.get(new_index)
+        label, row_id = row_label(collection, new_row), new_row.get("id")
         if old_index is None:
-            rows.append(RowChange(row_label(collection, new_row), "added"))
+            rows.append(RowChange(label, "added", row_id=row_id))
             continue
         changes = row_changes(collection, old_rows[old_index], new_row)
         if changes:
-            rows.append(RowChange(row_label(collection, new_row), "changed", changes))
+            rows.append(RowChange(label, "changed", changes, row_id=row_id))
         else:
             unchanged += 1
     paired = set(pairs.values())
     rows += [
-        RowChange(row_label(collection, row), "removed")
+        RowChange(row_label(collection, row), "removed", row_id=row.get("id"))
         for index, row in enumerate(old_rows)
         if index not in paired
     ]

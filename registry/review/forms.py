@@ -14,6 +14,8 @@ from django import forms
 from registry.accounts.models import User
 from registry.filings.models import FilingKind
 from registry.filings.validation import MESSAGES as FILING_MESSAGES
+from registry.lib.forms import GovukDateField
+from registry.review.caseload import OUTCOMES, DecidedFilters, ShownCase, parse_shown
 from registry.review.models import NoteKind
 from registry.review.selectors import STATE_TABS, QueueFilters, flag_codes
 from registry.review.validation import MESSAGES, TEXT_LIMIT
@@ -26,6 +28,8 @@ DECISIONS = [
     ("reject", "Reject"),
 ]
 NOBODY = ""
+# The bulk assignment's choice of nobody: its empty choice means none was made.
+BULK_NOBODY = "nobody"
 
 
 def staff_choices(staff: Sequence[User]) -> list[tuple[str, str]]:
@@ -37,6 +41,12 @@ def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
 
 
 # --- The queue
+
+
+def full_width(form: forms.Form, *names: str) -> None:
+    """Stretch these fields to the width of their column: the filters sit in a narrow one."""
+    for name in names:
+        form.fields[name].widget.attrs["class"] = "govuk-!-width-full"
 
 
 class QueueFilterForm(forms.Form):
@@ -69,6 +79,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        full_width(self, "kind", "flag", "assignee", "due")
         choice_field(self, "flag").choices = [("", "Any"), *flag_codes()]
         choice_field(self, "assignee").choices = [
             ("", "Anyone"),
@@ -82,6 +93,97 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         given = {name: value for name, value in self.cleaned_data.items() if value}
         return QueueFilters(**given)
+
+
+class DecidedFilterForm(forms.Form):
+    """The decided cases' filters, read from the address; a date that isn't one says so."""
+
+    outcome = forms.ChoiceField(label="Outcome", choices=[("", "Any"), *OUTCOMES], required=False)
+    kind = forms.ChoiceField(
+        label="Kind of filing", choices=[("", "Any"), *FilingKind.choices], required=False
+    )
+    assignee = forms.ChoiceField(label="Case officer", required=False)
+    decider = forms.ChoiceField(label="Decided by", required=False)
+    provider = forms.CharField(
+        label="Provider",
+        help_text="Name or PRV- number",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    decided_from = GovukDateField(label="Decided on or after", subject="Date", required=False)
+    decided_to = GovukDateField(label="Decided on or before", subject="Date", required=False)
+    sort = forms.ChoiceField(
+        choices=[
+            ("-decided", "Decided, latest first"),
+            ("decided", "Decided, earliest first"),
+            ("reference", "Reference, A to Z"),
+            ("-reference", "Reference, Z to A"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        full_width(self, "outcome", "kind", "assignee", "decider", "provider")
+        people = [("", "Anyone"), ("me", "Me"), *staff_choices(staff)]
+        choice_field(self, "assignee").choices = people
+        choice_field(self, "decider").choices = people
+
+    def filters(self) -> DecidedFilters:
+        """The filters given, each left at its default when it isn't a choice or a date."""
+        self.is_valid()
+        given = {name: value for name, value in self.cleaned_data.items() if value}
+        return DecidedFilters(**given)
+
+
+class BulkAssignForm(forms.Form):
+    """Cases ticked on the queue, each as it was shown, and whom to assign them to."""
+
+    case = forms.Field(
+        label="Cases to assign",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the cases to assign"},
+    )
+    assignee = forms.ChoiceField(
+        label="Assign selected cases to",
+        error_messages={
+            "required": "Choose who to assign the selected cases to",
+            "invalid_choice": MESSAGES["assignee_not_regulator"],
+        },
+    )
+
+    def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = {str(person.pk): person for person in staff}
+        choice_field(self, "assignee").choices = [
+            ("", "Choose someone"),
+            *staff_choices(staff),
+            (BULK_NOBODY, "Nobody (unassign)"),
+        ]
+
+    def clean_case(self) -> list[str]:
+        """Every ticked box's value, as text: `shown_cases` reads each."""
+        return [str(value) for value in self.cleaned_data["case"]]
+
+    def chosen_assignee(self) -> User | None:
+        return self.staff.get(self.cleaned_data["assignee"])
+
+    def shown_cases(self) -> list[ShownCase | str]:
+        """Each ticked case as it was shown, or the value itself when it can't be read."""
+        return [parse_shown(value) or value for value in self.cleaned_data["case"]]
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(
+        label="Name for these filters",
+        max_length=80,
+        error_messages={
+            "required": "Enter a name for these filters",
+            "max_length": "Name must be 80 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
 
 
 class SearchForm(forms.Form):
@@ -125,6 +227,8 @@ class DecisionForm(forms.Form):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # The filing's version when the page was shown (see services.case_decide).
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class RequestChangesForm(DecisionForm):
@@ -150,52 +254,35 @@ class DecideForm(DecisionForm):
 
 
 class FindingForm(forms.Form):
-    """A finding: the field it is about (chosen, or its path typed) and what to change."""
+    """A finding on the field whose "Raise a finding" link was followed: what to change."""
 
     field = forms.CharField(
-        label="Field",
         max_length=200,
-        error_messages={"required": "Choose the field the finding is about, or type its path"},
-        widget=forms.Select(),
-    )
-    path = forms.CharField(
-        label="Or type the path of the field",
-        help_text=(
-            "For a field not listed, such as a source on another page: rows count from 0, so "
-            "sources.2.licence is the licence of source 3"
-        ),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-20"}),
+        widget=forms.HiddenInput,
+        error_messages={"required": MESSAGES["finding_field_required"]},
     )
     message = forms.CharField(
         label="What must the provider change?",
+        help_text="The provider sees this beside the question, when you request changes.",
         max_length=TEXT_LIMIT,
         error_messages={"required": MESSAGES["finding_message_required"]},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, field_choices: Sequence[Any] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # A typed path stands in for the list, which is needed only without one.
-        if self.is_bound and str(self.data.get("path") or "").strip():
-            self.fields["field"].required = False
-        self.offer(field_choices)
 
-    def offer(self, field_choices: Sequence[Any]) -> None:
-        """List these fields in the select; any other path is typed, and the service checks it."""
-        select: Any = self.fields["field"].widget
-        select.choices = [("", "Choose a field"), *field_choices]
+class FindingReplyForm(forms.Form):
+    """The provider's answer to a finding sent to them."""
 
-    def chosen_field(self) -> str:
-        """The typed path when there is one: it is the more precise."""
-        return self.cleaned_data.get("path") or self.cleaned_data.get("field") or ""
-
-    def problem_field(self, field: str) -> str:
-        """Where a service's problem about the field belongs: on the path if one was typed."""
-        if field == "field" and self.cleaned_data.get("path"):
-            return "path"
-        return field
+    reply = forms.CharField(
+        label="Your reply",
+        help_text="The regulator sees it with the finding when you resubmit.",
+        max_length=TEXT_LIMIT,
+        error_messages={
+            "required": MESSAGES["finding_reply_required"],
+            "max_length": MESSAGES["finding_reply_too_long"].format(limit=f"{TEXT_LIMIT:,}"),
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class NoteForm(forms.Form):

@@ -97,8 +97,40 @@ class CaseFlag(models.Model):
         return self.code
 
 
+class FindingStatus(models.TextChoices):
+    """Where a finding stands, as the case and the provider see it (see `Finding.status`)."""
+
+    NOT_SENT = "not_sent", "Not sent yet"
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CHANGED = "changed", "Changed"
+    UNCHANGED = "unchanged", "Unchanged"
+    RESOLVED = "resolved", "Resolved"
+    CARRIED_FORWARD = "carried_forward", "Carried forward"
+
+
+class FindingChange(models.TextChoices):
+    """What the resubmission after a finding did to its field, read from the field's diff."""
+
+    CHANGED = "changed", "Changed"
+    UNCHANGED = "unchanged", "Unchanged"
+
+
+class FindingOutcome(models.TextChoices):
+    """What the officer made of a finding once the provider resubmitted."""
+
+    RESOLVED = "resolved", "Resolved"
+    # Still to fix: a fresh finding on the same field goes with the next request for changes.
+    CARRIED_FORWARD = "carried_forward", "Carried forward"
+
+
 class Finding(models.Model):
-    """A regulator's point about one field of a filing, sent to the provider with changes."""
+    """A regulator's point about one field of a filing, sent to the provider with changes.
+
+    Its life: raised (not sent yet), sent with a request for changes (open), perhaps answered by
+    the provider's reply, then on resubmission its field is found changed or unchanged, and the
+    officer resolves it or carries it forward into the next round.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="findings")
     # The submission it is about (1 for the first); the provider sees it once it is sent.
@@ -113,12 +145,37 @@ class Finding(models.Model):
     )
     raised_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's reply, while changes are requested (it may be rewritten until they resubmit).
+    reply = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    # Set when the provider resubmits: whether the field the finding is about changed.
+    change = models.CharField(max_length=10, choices=FindingChange.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=FindingOutcome.choices, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["raised_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message[:60]}"
+
+    @property
+    def status(self) -> FindingStatus:
+        """The latest thing that happened to it: the officer's outcome, else what the
+        resubmission did to its field, else the provider's reply, else whether it was sent."""
+        if self.outcome:
+            return FindingStatus(self.outcome)
+        if self.change:
+            return FindingStatus(self.change)
+        if self.replied_at is not None:
+            return FindingStatus.ANSWERED
+        return FindingStatus.OPEN if self.sent_at is not None else FindingStatus.NOT_SENT
 
 
 class NoteKind(models.TextChoices):
@@ -157,3 +214,27 @@ class ConfidentialityRuling(models.Model):
 
     def __str__(self) -> str:
         return f"{'Accepted' if self.accepted else 'Refused'}: {self.source_id}"
+
+
+class SavedFilter(models.Model):
+    """An officer's named set of filters for one console page, kept as its query string."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(max_length=80)
+    # Which page the filters belong to, by URL name in the review namespace: "console", "decided".
+    view = models.CharField(max_length=40)
+    query = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "view", "name"], name="saved_filter_name_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -44,11 +44,20 @@ from registry.labels.selectors import control_of, ownership_summary
 from registry.lib.codes import country_name
 from registry.providers.models import InvestmentLink, OwnershipBand, OwnershipStatement, Provider
 from registry.providers.selectors import LINK_FIELDS, ownership_data
-from registry.review import risks
+from registry.review import extraction, risks
 from registry.review.clock import months_before
 from registry.review.diff import FilingDiff, field_label, filing_diff, normal, readable
-from registry.review.models import Case, CaseFlag, CaseNote, ConfidentialityRuling, Finding
+from registry.review.models import (
+    Case,
+    CaseFlag,
+    CaseNote,
+    ConfidentialityRuling,
+    Finding,
+    FindingChange,
+    FindingStatus,
+)
 from registry.review.risks import RULES
+from registry.review.validation import current_path
 
 QUEUE_PAGE_SIZE = 50
 REGISTER_PAGE_SIZE = 50
@@ -130,6 +139,7 @@ class FlagRow:
     """A risk flag with its severity's tag colour and the rule's explanation."""
 
     code: str
+    title: str
     severity: str
     message: str
     explanation: str
@@ -148,6 +158,8 @@ def flag_row(flag: CaseFlag) -> FlagRow:
     rule = RULES.get(flag.code)
     return FlagRow(
         code=flag.code,
+        # A code no rule defines any more (rules change; flags stay) reads as itself.
+        title=rule.title if rule else flag.code,
         severity=flag.severity,
         message=flag.message,
         explanation=rule.explanation if rule else "",
@@ -156,8 +168,9 @@ def flag_row(flag: CaseFlag) -> FlagRow:
 
 
 def flag_codes() -> list[tuple[str, str]]:
-    """Every rule's code, for the queue's filter."""
-    return [(code, f"{code} ({rule.severity})") for code, rule in sorted(RULES.items())]
+    """Every rule by its plain name and severity, for the queue's filter."""
+    rules = sorted(RULES.items(), key=lambda item: item[1].title)
+    return [(code, f"{rule.title} ({rule.severity})") for code, rule in rules]
 
 
 # --- The queue
@@ -350,6 +363,20 @@ def accepted_data(kind: str, filing: Any) -> dict[str, Any]:
 class TitledDiff:
     title: str
     diff: FilingDiff
+    # Starts the id of each changed field and row, so that a finding can link to its diff.
+    anchor: str
+
+
+SINCE_SUBMISSION = "since-submission"
+
+
+def diff_anchor(prefix: str, field: str, row_id: int | None) -> str:
+    """The id of a field's change in a diff: its row's, for a field of a row (rows are matched
+    across versions, so the row is what a diff shows as changed)."""
+    parts = field.split(".")
+    if len(parts) > 1 and parts[1].isdigit():
+        return f"{prefix}-{parts[0]}-{row_id}"
+    return f"{prefix}-{field.replace('.', '-')}"
 
 
 def case_diffs(
@@ -371,6 +398,7 @@ def case_diffs(
         TitledDiff(
             since_submission,
             filing_diff(case.filing_kind, snapshot_data(earlier) if earlier else None, data),
+            SINCE_SUBMISSION,
         ),
         TitledDiff(
             since_accepted,
@@ -379,6 +407,7 @@ def case_diffs(
                 accepted_data(case.filing_kind, accepted) if accepted else None,
                 data,
             ),
+            "since-accepted",
         ),
     ]
 
@@ -390,18 +419,28 @@ def case_diffs(
 class Answer:
     label: str
     text: str
+    # Where a finding on it points ("sources.3.licence"); "" for what no finding can be about.
+    path: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "field-" + self.path.replace(".", "-") if self.path else ""
 
 
-def answer(name: str, value: Any, scope: str = "") -> Answer:
+def answer(name: str, value: Any, scope: str = "", prefix: str = "") -> Answer:
     if name in ("country", "countries") and value:
         # Codes are what is filed; a regulator reads the country's name beside its code.
         codes = value if isinstance(value, list) else [value]
         value = [f"{country_name(code)} ({code})" for code in codes]
-    return Answer(field_label(name, scope), readable(name, normal(name, value)))
+    path = f"{prefix}.{name}" if prefix else name
+    return Answer(field_label(name, scope), readable(name, normal(name, value)), path)
 
 
-def answers(row: Mapping[str, Any], names: Iterable[str], scope: str = "") -> list[Answer]:
-    return [answer(name, row.get(name), scope) for name in names]
+def answers(
+    row: Mapping[str, Any], names: Iterable[str], scope: str = "", prefix: str = ""
+) -> list[Answer]:
+    """Answers of the filing (prefix "") or of one of its parts ("model", "sources.3")."""
+    return [answer(name, row.get(name), scope, prefix) for name in names]
 
 
 # Fields that only apply to some categories of source; elsewhere they would all read "Not given".
@@ -438,6 +477,14 @@ class SourceRow:
     @property
     def number(self) -> int:
         return self.index + 1
+
+    @property
+    def path(self) -> str:
+        return f"sources.{self.index}"
+
+    @property
+    def anchor(self) -> str:
+        return f"field-sources-{self.index}"
 
     @property
     def id(self) -> int | None:
@@ -477,7 +524,11 @@ def source_rows(page: Page) -> list[SourceRow]:
     """The page's sources with their answers and any ruling on their claims (one query)."""
     first = page.start_index() - 1 if page.object_list else 0
     rows = [
-        SourceRow(first + offset, source, answers(source, source_detail_fields(source), "sources"))
+        SourceRow(
+            first + offset,
+            source,
+            answers(source, source_detail_fields(source), "sources", f"sources.{first + offset}"),
+        )
         for offset, source in enumerate(page.object_list)
     ]
     claimed = [row.id for row in rows if row.confidential and row.id is not None]
@@ -498,17 +549,29 @@ class RowAnswers:
     index: int
     row: Mapping[str, Any]
     answers: list[Answer]
+    collection: str
 
     @property
     def number(self) -> int:
         return self.index + 1
+
+    @property
+    def path(self) -> str:
+        return f"{self.collection}.{self.index}"
+
+    @property
+    def anchor(self) -> str:
+        return f"field-{self.collection}-{self.index}"
 
 
 def row_answers(
     rows: Sequence[Mapping[str, Any]], names: Iterable[str], scope: str
 ) -> list[RowAnswers]:
     names = list(names)
-    return [RowAnswers(i, row, answers(row, names, scope)) for i, row in enumerate(rows)]
+    return [
+        RowAnswers(i, row, answers(row, names, scope, f"{scope}.{i}"), scope)
+        for i, row in enumerate(rows)
+    ]
 
 
 def filed_at(value: Any) -> datetime | None:
@@ -530,7 +593,7 @@ def declaration_view(data: Mapping[str, Any], sources_page: Any) -> dict[str, An
         "general": answers(data, GENERAL_FIELDS),
         "model_answers": [
             Answer("MOD- number", model.get("registration_number") or "Not registered yet"),
-            *answers(model, MODEL_FIELDS),
+            *answers(model, MODEL_FIELDS, prefix="model"),
         ],
         "sources_page": page,
         "source_rows": source_rows(page),
@@ -552,7 +615,9 @@ def investor_rows(links: Sequence[Mapping[str, Any]]) -> list[RowAnswers]:
     rows = row_answers(links, LINK_ANSWERS, "links")
     for row in rows:
         row.answers.extend(
-            Answer(label, BAND_LABELS.get(row.row.get(band) or "", "Not given"))
+            Answer(
+                label, BAND_LABELS.get(row.row.get(band) or "", "Not given"), f"{row.path}.{band}"
+            )
             for label, band in (
                 ("Shares held (public band)", "share_band"),
                 ("Votes held (public band)", "votes_band"),
@@ -610,59 +675,48 @@ def path_label(data: Mapping[str, Any], path: str) -> str:
     return f"{heading}: {field_label(inner, collection)}" if inner else heading
 
 
+FINDING_STATUS_COLOURS = {
+    FindingStatus.NOT_SENT: "grey",
+    FindingStatus.OPEN: "blue",
+    FindingStatus.ANSWERED: "turquoise",
+    FindingStatus.CHANGED: "purple",
+    FindingStatus.UNCHANGED: "orange",
+    FindingStatus.RESOLVED: "green",
+    FindingStatus.CARRIED_FORWARD: "yellow",
+}
+
+
 @dataclass(frozen=True)
 class FindingRow:
     finding: Finding
     label: str
+    # The id of its field's change in the diff since the submission before, when it changed.
+    diff_anchor: str = ""
+
+    @property
+    def status(self) -> FindingStatus:
+        return self.finding.status
+
+    @property
+    def colour(self) -> str:
+        return FINDING_STATUS_COLOURS[self.finding.status]
 
 
 def case_findings(case: Case, data: Mapping[str, Any]) -> list[FindingRow]:
-    findings = case.findings.select_related("raised_by").order_by("raised_at", "id")
-    return [FindingRow(finding, path_label(data, finding.field)) for finding in findings]
-
-
-Choices = list[tuple[str, Any]]
-
-
-def row_field_choices(
-    collection: str, index: int, row: Mapping[str, Any], names: Iterable[str]
-) -> tuple[str, Choices]:
-    heading = row_heading(collection, index, row)
-    options = [(f"{collection}.{index}", f"{heading}: the whole entry")]
-    options += [
-        (f"{collection}.{index}.{name}", f"{heading}: {field_label(name, collection)}")
-        for name in names
-    ]
-    return heading, options
-
-
-def finding_field_choices(kind: str, data: Mapping[str, Any], rows: Sequence[SourceRow]) -> Choices:
-    """The fields a finding can be pinned to, grouped for a select: the general answers, each
-    row's answers (the sources on the page shown), and the statement of truth."""
-    groups: Choices = []
-    if kind == FilingKind.DECLARATION:
-        groups.append(("General information", [(n, field_label(n, "")) for n in GENERAL_FIELDS]))
-        model_fields = [f"model.{name}" for name in MODEL_FIELDS]
-        groups.append(("Model", [(n, field_label(n, "")) for n in model_fields]))
-        groups += [
-            row_field_choices("sources", row.index, row.source, SOURCE_FIELDS) for row in rows
-        ]
-        for collection, names in (
-            ("supply_chain", PARTY_FIELDS),
-            ("red_team_attestations", [*ATTESTATION_FIELDS, "report"]),
-        ):
-            for index, row in enumerate(data.get(collection) or []):
-                groups.append(row_field_choices(collection, index, row, names))
-    else:
-        for index, row in enumerate(data.get("links") or []):
-            groups.append(row_field_choices("links", index, row, LINK_FIELDS))
-    groups.append(
-        (
-            "Statement of truth",
-            [(n, field_label(n, "")) for n in ("signatory_name", "signatory_role")],
-        )
+    """The case's findings, oldest first, each named as the filing now names its field."""
+    findings = case.findings.select_related("raised_by", "replied_by", "outcome_by").order_by(
+        "raised_at", "id"
     )
-    return groups
+    return [
+        FindingRow(
+            finding,
+            path_label(data, current_path(data, finding)),
+            diff_anchor(SINCE_SUBMISSION, finding.field, finding.row_id)
+            if finding.change == FindingChange.CHANGED
+            else "",
+        )
+        for finding in findings
+    ]
 
 
 # --- A case: the timeline
@@ -797,52 +851,6 @@ def undecided_claims(case: Case) -> int:
     return DataSource.objects.filter(
         declaration_id=case.filing_id, confidential=True, confidentiality_ruling=None
     ).count()
-
-
-def case_page(case: Case, user: User, sources_page: Any, today: date) -> dict[str, Any]:
-    """Everything a case page shows, in a fixed number of queries whatever the filing's size.
-
-    Queries (the case was loaded with its provider and assignee): the filing; its latest
-    snapshot; the snapshot before it (on a resubmission); the previously accepted version and its
-    snapshot (when there is one); flags; findings with who raised them; notes with their
-    authors; the timeline's events with their actors; the regulator staff; rulings on the shown
-    page's confidential sources (when it has any) and the claims still to decide (declarations).
-    """
-    filing = case_filing(case)
-    snapshot = last_snapshot(case.filing_kind, case.filing_id)
-    data: dict[str, Any] = snapshot_data(snapshot) if snapshot else {}
-    staff = list(regulator_staff())
-    notes = list(case.notes.select_related("author").order_by("written_at", "id"))
-    context = TimelineContext(
-        data=data,
-        names_by_email={person.email: person.full_name or person.email for person in staff},
-        notes={note.pk: note for note in notes},
-    )
-    if case.filing_kind == FilingKind.DECLARATION:
-        filing_view = declaration_view(data, sources_page)
-        claims_left = undecided_claims(case)
-    else:
-        filing_view, claims_left = ownership_view(data), 0
-    shown_rows = filing_view.get("source_rows", [])
-    findings = case_findings(case, data)
-    return {
-        "case": case,
-        "filing": filing,
-        "snapshot": snapshot,
-        "clock": clock_status(case, today),
-        "flags": [flag_row(flag) for flag in case.flags.all()],
-        "diffs": case_diffs(case, filing, snapshot, data) if snapshot else [],
-        "findings": findings,
-        "unsent_findings": sum(1 for row in findings if row.finding.sent_at is None),
-        "notes": notes,
-        "timeline": case_timeline(case, context),
-        "staff": staff,
-        "actions": case_actions(case, user),
-        "claims_left": claims_left,
-        "statement": statement_of_truth(data),
-        "field_choices": finding_field_choices(case.filing_kind, data, shown_rows),
-        **filing_view,
-    }
 
 
 # --- Re-declaration overdue
@@ -1164,12 +1172,13 @@ def model_record(model: AIModel, today: date) -> ModelRecord:
 
 
 def console_search(query: str) -> dict[str, Any]:
-    """Providers, models and cases matching a search, the first SEARCH_LIMIT of each.
+    """Providers, models and cases matching a search, the first SEARCH_LIMIT of each, and every
+    filed field naming it (`extraction.named_in_filings`), grouped and explained.
 
-    Six queries: each list and its count.
+    Ten queries: each list and its count, then the four of the named fields.
     """
     if not query:
-        return {"providers": [], "models": [], "cases": [], "counts": {}}
+        return {"providers": [], "models": [], "cases": [], "counts": {}, "named": []}
     providers = providers_search(query)
     models = models_search(query)
     cases = (
@@ -1186,4 +1195,5 @@ def console_search(query: str) -> dict[str, Any]:
             "models": models.count(),
             "cases": cases.count(),
         },
+        "named": extraction.named_in_filings(query),
     }

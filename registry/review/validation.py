@@ -8,6 +8,14 @@ from typing import Any
 from registry.lib.problems import Problem
 
 MESSAGES = {
+    "ownership_not_accepted": (
+        "The provider has no accepted ownership statement. Accept its ownership statement "
+        "first: a label must say who controls the provider"
+    ),
+    "case_changed": (
+        "Someone else acted on this case since you opened it, so nothing was decided. Check "
+        "the case as it is now before you decide"
+    ),
     "findings_required": "Raise at least one finding before sending the filing back for changes",
     "four_eyes": (
         "You raised findings on this filing as case officer, so another decision maker must "
@@ -17,9 +25,21 @@ MESSAGES = {
         "Decide every confidentiality claim before accepting: {value} still to decide"
     ),
     "finding_field_unknown": "{value} is not a field of this filing",
+    "finding_field_required": "Choose the answer the finding is about, from the filing",
     "finding_message_required": "Say what the provider must change",
     "finding_not_removable": "A finding already sent to the provider cannot be removed",
     "assignee_not_regulator": "Assign the case to a case officer or decision maker",
+    "finding_not_open": (
+        "You can reply to a finding only while the regulator is asking for changes to the "
+        "submission it is about"
+    ),
+    "finding_reply_required": "Write your reply to the finding",
+    "finding_reply_too_long": "Your reply must be {limit} characters or fewer",
+    "finding_outcome_unknown": "Choose whether the finding is resolved or carried forward",
+    "finding_not_resubmitted": (
+        "The provider has not resubmitted since this finding was sent: wait for their changes"
+    ),
+    "finding_concluded": "This finding is already {value}",
     "note_body_required": "Write the note or message",
     "note_kind_invalid": "Choose an internal note or a message to the provider",
     "ruling_reason_required": "Give the reason for the decision on the confidentiality claim",
@@ -68,6 +88,17 @@ def field_exists(data: Mapping[str, Any], path: str) -> bool:
         else:
             return False
     return True
+
+
+def current_path(data: Mapping[str, Any], finding: Any) -> str:
+    """A finding's path in another version: its row's place there, found by the row's id."""
+    parts = finding.field.split(".")
+    if finding.row_id is None or len(parts) < 2 or not parts[1].isdigit():
+        return finding.field
+    for index, row in enumerate(data.get(parts[0]) or []):
+        if isinstance(row, Mapping) and row.get("id") == finding.row_id:
+            return ".".join([parts[0], str(index), *parts[2:]])
+    return finding.field
 
 
 def validate_note(values: Mapping[str, Any], kinds: frozenset[str]) -> list[Problem]:

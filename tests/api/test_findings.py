@@ -84,6 +84,9 @@ class DeclarationFindingsTests(ApiTestCase):
                 "raised_by",
                 "raised_at",
                 "sent_at",
+                "status",
+                "reply",
+                "replied_at",
             },
         )
 

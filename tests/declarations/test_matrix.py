@@ -7,15 +7,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.declarations.models import ModelDependency
+from registry.declarations.services import declaration_submit
 from registry.filings.states import Status
+from registry.review.models import Case
+from registry.review.services import case_decide, finding_add
 from tests.declarations.test_views import PDF, PrivateFilesMixin
 from tests.factories import AIModelFactory, complete_declaration
 from tests.matrix import ACME_EDITORS, ACME_MEMBERS, Matrix, MatrixTestCase, expect
 
 # Pages of the person's own organisation: any member; regulators 404; others to their home.
-OWN_MEMBERS = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, "home")
+OWN_MEMBERS = expect("sign-in", "home", 200, 200, 200, 200, 404, 404, 403)
 # Registering a model: owners and submitters of any provider; viewers are told they can't.
-OWN_EDITORS = expect("sign-in", "home", 200, 200, 403, 200, 404, 404, "home")
+OWN_EDITORS = expect("sign-in", "home", 200, 200, 403, 200, 404, 404, 403)
 # A red-team report: Acme's members and regulator staff; everyone else 404.
 REPORT_READERS = expect("sign-in", 404, 200, 200, 200, 404, 200, 200, 404)
 
@@ -68,6 +71,21 @@ def attestation(case) -> int:
     return case.draft.red_team_attestations.get().pk
 
 
+def sent_finding(case) -> int:
+    """A finding sent to Acme on a declaration of its own, made once per test."""
+    if not hasattr(case, "sent_finding_id"):
+        declaration = complete_declaration(
+            model=AIModelFactory(provider=case.acme), created_by=case.alice
+        )
+        declaration_submit(actor=case.alice, declaration=declaration, expected_lock_version=None)
+        review = Case.objects.get(filing_kind="declaration", filing_id=declaration.pk)
+        case_decide(actor=case.olivia, case=review, action="start_review")
+        finding = finding_add(actor=case.olivia, case=review, field="signatory_role", message="?")
+        case_decide(actor=case.olivia, case=review, action="request_changes", reason="See")
+        case.sent_finding_id = finding.pk
+    return case.sent_finding_id
+
+
 DRAFT = {"declaration_id": draft}
 
 
@@ -91,6 +109,9 @@ MATRIX: Matrix = {
     # A model with nothing in progress, so editors get the question rather than a redirect.
     "declarations:declaration-start": ({"model_id": fresh_model}, ACME_EDITORS),
     "declarations:declaration": (DRAFT, ACME_MEMBERS),
+    # A reply to a finding sent to Acme: its owners and submitters (tested further in
+    # tests/review/test_finding_life.py).
+    "declarations:finding-reply": ({"finding_id": sent_finding}, ACME_EDITORS),
     "declarations:discard": (DRAFT, ACME_EDITORS),
     "declarations:general": (DRAFT, ACME_EDITORS),
     "declarations:sources": (DRAFT, ACME_MEMBERS),

@@ -57,6 +57,7 @@ from tests.factories import (
     RedTeamAttestationFactory,
     SupplyChainPartyFactory,
     complete_declaration,
+    ownership_in_force,
 )
 
 PRIVATE_IN_MEMORY = {
@@ -815,6 +816,7 @@ class RowTests(DeclarationServiceTestCase):
 
 class LifecycleServiceTests(DeclarationServiceTestCase):
     def test_the_provider_submits_the_regulator_decides_and_the_provider_withdraws(self):
+        ownership_in_force(self.acme)
         declaration = self.declaration()
         declaration_submit(
             actor=self.bob, declaration=declaration, expected_lock_version=declaration.lock_version

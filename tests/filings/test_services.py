@@ -45,6 +45,7 @@ from tests.factories import (
     ProvenanceDeclarationFactory,
     UserFactory,
     complete_declaration,
+    ownership_in_force,
     raise_finding,
 )
 
@@ -390,6 +391,11 @@ class SubmitTests(FilingTestCase):
 
 
 class AcceptanceTests(FilingTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        ownership_in_force(cls.acme)  # so that its declarations can be accepted
+
     def test_first_acceptance_numbers_the_model_and_a_later_one_supersedes_and_keeps_it(self):
         model = AIModelFactory(provider=self.acme, name="Atlas")
         first = self.declaration(Status.UNDER_REVIEW, model=model)

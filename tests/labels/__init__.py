@@ -33,7 +33,15 @@ def publish(
     case, declaration: ProvenanceDeclaration, submitter=None, refused=()
 ) -> ProvenanceDeclaration:
     """Submit (alice, unless someone else), take into review (olivia), rule on confidentiality
-    claims (accepted, but for the sources named in `refused`) and accept (diana)."""
+    claims (accepted, but for the sources named in `refused`) and accept (diana).
+
+    A declaration is accepted only once its provider has an accepted ownership statement: one
+    with a single UK investor is accepted first for a provider that has none.
+    """
+    provider = declaration.model.provider
+    if not OwnershipStatement.objects.filter(provider=provider, status="accepted").exists():
+        member = submitter or case.alice
+        accepted_ownership(case, provider=provider, submitter=member, links=[{}])
     declaration_submit(
         actor=submitter or case.alice, declaration=declaration, expected_lock_version=None
     )

@@ -22,6 +22,7 @@ from registry.declarations.models import (
 from registry.declarations.services import declaration_decide, declaration_start
 from registry.filings.states import Status
 from registry.labels import selectors
+from registry.providers.models import OwnershipStatement
 from registry.review import risks
 from tests.base import PersonaTestCase
 from tests.factories import (
@@ -93,8 +94,8 @@ class LabelContentTests(PersonaTestCase):
             confidential=True,
             confidentiality_reason="Commercially sensitive terms",
         )
-        cls.declaration = publish(cls, declaration)
         accepted_ownership(cls, links=[US_FUND, CN_STATE, GB_FOUNDERS])
+        cls.declaration = publish(cls, declaration)
         cls.label = label_for(cls.declaration)
 
     def test_model_provider_version_and_dates(self):
@@ -334,6 +335,8 @@ class LabelContentTests(PersonaTestCase):
 
     def test_a_provider_without_an_accepted_statement_has_no_ownership_section(self):
         declaration = published_model(self, provider=self.beta, submitter=self.charlie)
+        # Published with its statement in force, which has since been withdrawn.
+        OwnershipStatement.objects.filter(provider=self.beta).update(status=Status.WITHDRAWN)
         self.assertIsNone(label_for(declaration)["ownership"])
 
 
@@ -537,7 +540,8 @@ def varied_register(case) -> list[ProvenanceDeclaration]:
       model (a tombstone over a superseded version), one with confidential sources (a claim
       refused, two accepted) and one with public alerts (an ignored robots.txt, open red-team
       findings, an API aggregator, several parties and attestations);
-    - Beta Labs, with no ownership statement, a model without red-teaming or a supply chain;
+    - Beta Labs, whose ownership statement was withdrawn after its model (without red-teaming or
+      a supply chain) was published, so none is in force;
     - Gamma (US, a second statement superseding the first, an ended holding) with two models.
     """
     from tests.factories import MembershipFactory, RedTeamAttestationFactory
@@ -576,6 +580,7 @@ def varied_register(case) -> list[ProvenanceDeclaration]:
     bare = published_model(case, provider=case.beta, submitter=case.charlie, name="Bare", sources=1)
     RedTeamAttestation.objects.filter(declaration=bare).delete()
     SupplyChainParty.objects.filter(declaration=bare).delete()
+    OwnershipStatement.objects.filter(provider=case.beta).update(status=Status.WITHDRAWN)
     gamma = ProviderFactory(legal_name="Gamma Inc", country="US", uk_representative="Gamma UK Ltd")
     gina = MembershipFactory(provider=gamma, role="owner").user
     accepted_ownership(case, provider=gamma, submitter=gina, links=[GB_FOUNDERS])

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from registry.accounts.roles import MemberRole
 from registry.declarations.models import ProvenanceDeclaration
+from registry.filings.states import Status
 from registry.labels import selectors
 from registry.labels.selectors import statistics
 from registry.labels.selectors.statistics import (
@@ -23,6 +24,7 @@ from registry.labels.selectors.statistics import (
     MonthCount,
     VerdictCount,
 )
+from registry.providers.models import OwnershipStatement
 from tests.base import PersonaTestCase
 from tests.factories import (
     AIModelFactory,
@@ -126,6 +128,8 @@ class KnownRegisterTestCase(PersonaTestCase):
         cls.echo = labelled(
             cls, "Echo", [("public_dataset", 100)], provider=cls.omega, submitter=cls.otto
         )
+        # Not declared: Omega's statement was in force when Echo was accepted, withdrawn since.
+        OwnershipStatement.objects.filter(provider=cls.omega).update(status=Status.WITHDRAWN)
         cls.foxtrot = labelled(
             cls, "Foxtrot", [("web_crawl", 100, {"robots_txt_respected": False})]
         )

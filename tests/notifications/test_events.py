@@ -32,6 +32,7 @@ from tests.factories import (
     UserFactory,
     complete_declaration,
     complete_ownership_statement,
+    ownership_in_force,
     raise_finding,
 )
 from tests.labels import accept_ownership, publish
@@ -61,6 +62,11 @@ def bodies(message: Notification) -> tuple[str, str]:
 
 
 class EventTestCase(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        ownership_in_force(cls.acme)  # so that its declarations can be accepted
+
     def declaration(self, name: str = "Acme Chat") -> ProvenanceDeclaration:
         return complete_declaration(model=AIModelFactory(provider=self.acme, name=name))
 

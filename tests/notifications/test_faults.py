@@ -41,7 +41,7 @@ from registry.notifications.services import (
 from registry.notifications.tasks import send_notification
 from registry.review.models import Case
 from tests.base import PersonaTestCase
-from tests.factories import AIModelFactory, complete_declaration
+from tests.factories import AIModelFactory, complete_declaration, ownership_in_force
 from tests.labels.test_exports import IN_MEMORY
 from tests.notifications.backends import celery_broker
 
@@ -62,6 +62,11 @@ def past_the_grace_periods():
 
 @override_settings(STORAGES=IN_MEMORY)
 class FaultTestCase(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        ownership_in_force(cls.acme)  # so that its declarations can be accepted
+
     def setUp(self):
         # Rendering is tested in tests/labels; here a PDF's bytes are a stand-in, made at once.
         self.render = self.enterContext(

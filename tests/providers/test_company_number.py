@@ -181,10 +181,11 @@ class ProviderDetailsFormTests(SimpleTestCase):
         form = self.form(country="DE", company_number="", uk_representative="Rep Ltd, London")
         self.assertIs(form.is_valid(), True, form.errors)
 
-    def test_the_label_says_optional_once_and_the_hint_says_when_it_is_needed(self):
+    def test_the_label_is_not_called_optional_and_the_hint_says_when_it_is_needed(self):
+        # Required for UK organisations, so "(optional)" would mislead half the people asked.
         html = str(self.form()["company_number"].as_field_group())
-        self.assertIn("Companies House number (optional)", html)
-        self.assertEqual(html.count("optional"), 1)
+        self.assertIn("Companies House number", html)
+        self.assertNotIn("optional", html)
         self.assertIn("Required if the organisation is incorporated in the UK", html)
 
 

@@ -500,6 +500,18 @@ class TemplateTests(SimpleTestCase):
         self.assertNotIn("style=", html)
         self.assertNotIn("<script", html)
 
+    def test_each_change_has_an_id_a_finding_can_link_to(self):
+        new = declaration(
+            tdm_opt_out_measures="Changed.",
+            sources=[source("Open Encyclopaedia", licence="MIT", id=1), source("Forum", id=3)],
+        )
+        old = declaration(sources=[source("Open Encyclopaedia", id=1)])
+        context = {"diff": filing_diff("declaration", old, new), "anchor": "since-submission"}
+        html = render_to_string("review/_diff.html", context)
+        self.assertIn('id="since-submission-tdm_opt_out_measures"', html)
+        self.assertIn('<table class="govuk-table" id="since-submission-sources-1">', html)
+        self.assertInHTML('<li id="since-submission-sources-3">Forum</li>', html)
+
     def test_long_lists_show_their_summary(self):
         new = declaration(sources=[source("Open Encyclopaedia", top_domains=["a.example"])])
         html = self.render(

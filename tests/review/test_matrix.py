@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from registry.declarations.services import declaration_submit
-from registry.review.models import Case, CaseNote, ConfidentialityRuling, Finding
+from registry.review.models import Case, CaseNote, ConfidentialityRuling, Finding, SavedFilter
 from registry.review.services import case_decide, finding_add
 from tests.factories import AIModelFactory, complete_declaration
 from tests.matrix import PERSONAS, Matrix, MatrixTestCase, expect
@@ -37,16 +37,31 @@ def model(test) -> int:
     return test.declaration.model_id
 
 
+def saved_filter(test) -> int:
+    owner = test.olivia
+    return SavedFilter.objects.get_or_create(owner=owner, view="console", name="Mine")[0].pk
+
+
 CASE = {"case_id": case}
 
 MATRIX: Matrix = {
     "review:console": ({}, REGULATORS),
     "review:my-cases": ({}, REGULATORS),
+    "review:overview": ({}, REGULATORS),
     "review:case": (CASE, REGULATORS),
+    "review:case-filing": (CASE, REGULATORS),
+    "review:case-changes": (CASE, REGULATORS),
+    "review:case-findings": (CASE, REGULATORS),
+    "review:case-timeline": (CASE, REGULATORS),
+    "review:case-accept": (CASE, REGULATORS),
+    "review:case-reject": (CASE, REGULATORS),
+    "review:case-request-changes": (CASE, REGULATORS),
     "review:case-assign": (CASE, REGULATOR_ACTIONS),
     "review:case-decide": (CASE, REGULATOR_ACTIONS),
-    "review:finding-add": (CASE, REGULATOR_ACTIONS),
+    # A question page (GET) that posts to itself.
+    "review:finding-add": (CASE, REGULATORS),
     "review:finding-remove": (CASE | {"finding_id": finding}, REGULATOR_ACTIONS),
+    "review:finding-conclude": (CASE | {"finding_id": finding}, REGULATOR_ACTIONS),
     "review:note-add": (CASE, REGULATOR_ACTIONS),
     "review:confidentiality-rule": (CASE | {"source_id": source}, REGULATOR_ACTIONS),
     "review:redeclaration": ({}, REGULATORS),
@@ -55,6 +70,17 @@ MATRIX: Matrix = {
     "review:models": ({}, REGULATORS),
     "review:model": ({"model_id": model}, REGULATORS),
     "review:search": ({}, REGULATORS),
+    "review:named-model": ({"name": "acme-atlas-2.0"}, REGULATORS),
+    # The caseload (issue 14 part 6); its posts' refusals are tested in test_caseload.py.
+    "review:decided": ({}, REGULATORS),
+    "review:decided-export": ({}, REGULATORS),
+    "review:queue-export": ({}, REGULATORS),
+    "review:providers-export": ({}, REGULATORS),
+    "review:models-export": ({}, REGULATORS),
+    "review:search-export": ({}, REGULATORS),
+    "review:bulk-assign": ({}, REGULATOR_ACTIONS),
+    "review:saved-filter-add": ({}, REGULATOR_ACTIONS),
+    "review:saved-filter-delete": ({"saved_filter_id": saved_filter}, REGULATOR_ACTIONS),
 }
 
 # What each persona gets when they POST an action: only regulators act.
@@ -93,30 +119,45 @@ class ConsoleMatrixTests(MatrixTestCase):
             ConfidentialityRuling.objects.count(),
         )
 
-    def actions(self) -> list[tuple[str, dict]]:
-        """Each action with data that would work, were the person allowed to act."""
+    def actions(self) -> list[tuple[str, dict, str]]:
+        """Each action with data that would work, were the person allowed to act, and the tab
+        it comes back to."""
         return [
-            ("review:case-assign", self.url("review:case-assign", CASE), {"assignee": ""}),
-            ("review:note-add", self.url("review:note-add", CASE), {"kind": "note", "body": "Hi"}),
+            (
+                "review:case-assign",
+                self.url("review:case-assign", CASE),
+                {"assignee": ""},
+                "review:case",
+            ),
+            (
+                "review:note-add",
+                self.url("review:note-add", CASE),
+                {"kind": "note", "body": "Hi"},
+                "review:case-timeline",
+            ),
             (
                 "review:finding-add",
                 self.url("review:finding-add", CASE),
                 {"field": "signatory_name", "message": "Check"},
+                "review:case-filing",
             ),
             (
                 "review:confidentiality-rule",
                 self.url("review:confidentiality-rule", CASE | {"source_id": source}),
                 {"accepted": "yes", "reason": "Fine"},
+                "review:case-filing",
             ),
             (
                 "review:finding-remove",
                 self.url("review:finding-remove", CASE | {"finding_id": finding}),
                 {},
+                "review:case-findings",
             ),
             (
                 "review:case-decide",
                 self.url("review:case-decide", CASE),
                 {"action": "request_changes", "reason": "See the finding"},
+                "review:case",
             ),
         ]
 
@@ -125,7 +166,7 @@ class ConsoleMatrixTests(MatrixTestCase):
         for persona in PERSONAS:
             if persona in ("olivia", "diana"):
                 continue
-            for name, url, data in self.actions():
+            for name, url, data, _ in self.actions():
                 with self.subTest(action=name, persona=persona):
                     self.client.logout()
                     if persona != "anonymous":
@@ -137,11 +178,11 @@ class ConsoleMatrixTests(MatrixTestCase):
     def test_regulators_act(self):
         self.sign_in(self.olivia)
         before = self.state()
-        for name, url, data in self.actions():
+        for name, url, data, tab in self.actions():
             with self.subTest(action=name):
                 response = self.client.post(url, data)
                 self.assertEqual(response.status_code, 302)
-                self.assertEqual(response["Location"], reverse("review:case", args=[self.case.pk]))
+                self.assertEqual(response["Location"], reverse(tab, args=[self.case.pk]))
         self.assertNotEqual(self.state(), before)
         self.assertEqual(self.case.status, "changes_requested")
 

@@ -20,7 +20,6 @@ from registry.review.selectors import (
     case_events,
     clock_status,
     event_description,
-    finding_field_choices,
     months_between,
     ownership_overview,
     path_label,
@@ -36,6 +35,7 @@ from tests.factories import (
     complete_ownership_statement,
 )
 from tests.labels import published_model
+from tests.review import offered_paths
 
 DATA = {
     "tdm_opt_out_measures": "We honour robots.txt",
@@ -131,27 +131,28 @@ class FieldLabelTests(SimpleTestCase):
             with self.subTest(path=path):
                 self.assertEqual(path_label(DATA, path), label)
 
-    def test_the_field_list_groups_each_rows_fields(self):
-        groups = dict(finding_field_choices("declaration", DATA, rows=[]))
-        general = dict(groups["General information"])
-        self.assertEqual(general["tdm_opt_out_measures"], "Text and data mining opt-out measures")
-        party = dict(groups["Supply chain party 1 (Cloud Co)"])
-        self.assertEqual(
-            party["supply_chain.0"], "Supply chain party 1 (Cloud Co): the whole entry"
-        )
-        self.assertEqual(party["supply_chain.0.role"], "Supply chain party 1 (Cloud Co): Role")
-        self.assertIn(
-            "red_team_attestations.0.report", dict(groups["Red-teaming 1 (Assurance LLP)"])
-        )
-        self.assertEqual(
-            list(dict(groups["Statement of truth"])), ["signatory_name", "signatory_role"]
-        )
+    def test_each_answer_and_row_says_where_a_finding_on_it_points(self):
+        paths = offered_paths("declaration", DATA)
+        for path in (
+            "tdm_opt_out_measures",
+            "model.name",
+            "supply_chain.0",
+            "supply_chain.0.role",
+            "red_team_attestations.0",
+            "red_team_attestations.0.assessor",
+            "signatory_role",
+        ):
+            with self.subTest(path=path):
+                self.assertIn(path, paths)
+        self.assertEqual(len(paths), len(set(paths)))
 
-    def test_an_ownership_statements_fields_are_its_investors(self):
+    def test_an_ownership_statements_answers_are_its_investors(self):
         data = {"links": [{"investor_name": "Fund A"}]}
-        groups = dict(finding_field_choices("ownership", data, rows=[]))
-        self.assertEqual(list(groups), ["Investor 1 (Fund A)", "Statement of truth"])
-        self.assertIn("links.0.votes_percent", dict(groups["Investor 1 (Fund A)"]))
+        paths = offered_paths("ownership", data)
+        self.assertEqual(paths[0], "links.0")
+        self.assertIn("links.0.votes_percent", paths)
+        self.assertIn("links.0.share_band", paths)
+        self.assertEqual(paths[-1], "signatory_role")
 
 
 class PreviousAcceptedTests(PersonaTestCase):

@@ -19,9 +19,9 @@ from registry.filings.models import FilingTransition
 from registry.filings.selectors import latest_submission, snapshot_data
 from registry.filings.states import Status
 from registry.lib.problems import ProblemsError
+from registry.providers.models import OwnershipStatement
 from registry.providers.services import ownership_transition
 from registry.review.models import Case, CaseNote, ConfidentialityRuling, Finding
-from registry.review.selectors import finding_field_choices
 from registry.review.services import (
     case_assign,
     case_decide,
@@ -40,6 +40,8 @@ from tests.factories import (
     complete_ownership_statement,
     regulator,
 )
+from tests.labels import accepted_ownership
+from tests.review import offered_paths
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -209,9 +211,7 @@ class FindingTests(ReviewTestCase):
     def test_every_field_the_console_offers_can_hold_a_finding(self):
         case = self.under_review()
         data = snapshot_data(latest_submission(case.filing_kind, case.filing_id))
-        # Every answer but the sources', which the console offers a page at a time.
-        groups = finding_field_choices(case.filing_kind, data, rows=[])
-        offered = [name for _, names in groups for name, _ in names]
+        offered = offered_paths(case.filing_kind, data)
         self.assertIn("model.version", offered)
         for field in offered:
             with self.subTest(field=field):
@@ -252,6 +252,20 @@ class FindingTests(ReviewTestCase):
 
 
 class AcceptTests(ReviewTestCase):
+    def setUp(self):
+        super().setUp()
+        # A label says who controls its provider: Acme's ownership statement is accepted.
+        accepted_ownership(self, links=[{}])
+
+    def test_a_declaration_waits_for_its_providers_ownership_statement(self):
+        OwnershipStatement.objects.filter(provider=self.acme).delete()
+        case = self.under_review()
+        self.assertRefused(
+            "ownership_not_accepted",
+            lambda: case_decide(actor=self.diana, case=case, action="accept", reason="Fine"),
+        )
+        self.assertEqual(self.fresh(case).status, Status.UNDER_REVIEW)
+
     def test_a_case_officer_cannot_accept(self):
         case = self.under_review()
         self.assertRefused(

@@ -31,6 +31,7 @@ from tests.factories import (
     complete_ownership_statement,
     regulator,
 )
+from tests.labels import accepted_ownership
 
 TOP_DOMAINS = [f"host{i}.example.org" for i in range(25)]
 numbers = itertools.count(1)
@@ -62,8 +63,9 @@ class ConsoleTestCase(PersonaTestCase):
         case.refresh_from_db()
         return case
 
-    def open_case(self, case: Case, query: str = ""):
-        return self.client.get(reverse("review:case", args=[case.pk]) + query)
+    def open_case(self, case: Case, query: str = "", tab: str = "case"):
+        """One tab of the case: "case" (the summary), "case-filing", "case-findings"…"""
+        return self.client.get(reverse(f"review:{tab}", args=[case.pk]) + query)
 
     def post(self, name: str, case: Case, data: dict, *args, follow: bool = True):
         url = reverse(f"review:{name}", args=[case.pk, *args])
@@ -81,7 +83,8 @@ class ConsoleTestCase(PersonaTestCase):
         self.assertContains(response, "govuk-notification-banner--success")
 
     def assert_refused(self, response, message: str) -> None:
-        """The action was refused: the case page again, with the reason in an error summary."""
+        """The action was refused: the page it came from again, with the reason in an error
+        summary (a tab of the case, or the confirmation page of a decision)."""
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.redirect_chain, [])
         form = response.context["form"]
@@ -251,9 +254,10 @@ class QueueTests(ConsoleTestCase):
     #  7. the number in each state (the tabs)
     #  8. the page's cases, with their provider and assignee
     #  9. the page's flags
-    #  10. their latest messages (the panel)
-    #  11. their unread messages (the navigation, and the panel)
-    QUEUE_QUERIES = 11
+    #  10. the officer's saved filters
+    #  11. their latest messages (the panel)
+    #  12. their unread messages (the navigation, and the panel)
+    QUEUE_QUERIES = 12
 
     def test_the_queue_runs_the_same_queries_for_5_cases_as_for_50(self):
         Case.objects.all().delete()
@@ -299,7 +303,8 @@ class CasePageTests(ConsoleTestCase):
     def test_the_case_says_what_it_is_and_whose(self):
         _, case = self.declaration_case(name="Atlas")
         response = self.open_case(case)
-        self.assertContains(response, f"{case.reference}: Atlas 1.0")
+        self.assertContains(response, f"{case.reference}</span>")
+        self.assertContains(response, "Atlas 1.0</h1>")
         self.assertContains(response, self.acme.registration_number)
         self.assertContains(response, "Submitted</strong>")
         self.assertContains(response, "Assign to me")
@@ -321,18 +326,19 @@ class CasePageTests(ConsoleTestCase):
             case=case, code="api_aggregator", severity="medium", message="Party X is one"
         )
         response = self.open_case(case)
-        self.assertContains(response, "<code>api_aggregator</code>")
+        self.assertContains(response, "API aggregator in the supply chain")
+        self.assertNotContains(response, "api_aggregator")
         self.assertContains(response, 'govuk-tag--orange">Medium')
         self.assertContains(response, "Party X is one")
         self.assertContains(response, "An API aggregator")
 
     def test_sources_fifty_a_page(self):
         _, case = self.declaration_case(sources=60)
-        first = self.open_case(case)
+        first = self.open_case(case, tab="case-filing")
         self.assertEqual(len(first.context["source_rows"]), 50)
         self.assertContains(first, "Sources 1 to 50 of 60")
         self.assertContains(first, "?sources_page=2#sources")
-        second = self.open_case(case, "?sources_page=2")
+        second = self.open_case(case, "?sources_page=2", tab="case-filing")
         self.assertEqual([row.number for row in second.context["source_rows"]][:2], [51, 52])
         self.assertContains(second, "Source 51")
 
@@ -342,13 +348,13 @@ class CasePageTests(ConsoleTestCase):
         )
         declaration.sources.filter(category="web_crawl").update(top_domains=TOP_DOMAINS)
         case = self.submit_declaration(declaration)
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-filing")
         self.assertContains(response, "25 top domains")
         self.assertContains(response, "host24.example.org")
 
     def test_exact_figures_and_the_whole_filing_are_shown(self):
         _, case = self.declaration_case()
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-filing")
         self.assertContains(response, "2,000,000,000,000")  # total tokens: regulator-only
         self.assertContains(response, "AcmeBot/2.1")
         self.assertContains(response, "Open Teacher 70B")
@@ -363,7 +369,7 @@ class CasePageTests(ConsoleTestCase):
         type(attestation).objects.filter(pk=attestation.pk).update(report="reports/1.pdf")
         case = self.submit_declaration(declaration)
         url = reverse("declarations:attestation-report", args=[declaration.pk, attestation.pk])
-        self.assertContains(self.open_case(case), url)
+        self.assertContains(self.open_case(case, tab="case-filing"), url)
 
     def test_confidential_sources_are_marked_with_a_ruling_form_while_under_review(self):
         declaration = complete_declaration(
@@ -373,11 +379,12 @@ class CasePageTests(ConsoleTestCase):
             confidential=True, confidentiality_reason="Commercially sensitive supplier"
         )
         case = self.submit_declaration(declaration)
-        submitted = self.open_case(case)
+        submitted = self.open_case(case, tab="case-filing")
         self.assertContains(submitted, 'govuk-tag--purple">Confidential')
         self.assertContains(submitted, "Commercially sensitive supplier")
         self.assertNotContains(submitted, "Rule on the claim")
-        self.assertContains(self.open_case(self.under_review(case)), "Rule on the claim")
+        under_review = self.open_case(self.under_review(case), tab="case-filing")
+        self.assertContains(under_review, "Rule on the claim")
 
     def test_an_ownership_statement_shows_exact_holdings_and_bands(self):
         statement = complete_ownership_statement(provider=self.acme, created_by=self.alice)
@@ -392,7 +399,7 @@ class CasePageTests(ConsoleTestCase):
         )
         ownership_transition(actor=self.alice, statement=statement, action="submit")
         case = Case.objects.get(filing_kind="ownership", filing_id=statement.pk)
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-filing")
         self.assertContains(response, "Investor 3: Northwind Sovereign Fund")
         self.assertContains(response, "12.345%")
         self.assertContains(response, "10% to 25%")
@@ -401,7 +408,7 @@ class CasePageTests(ConsoleTestCase):
 
     def test_a_first_submission_has_nothing_to_compare(self):
         _, case = self.declaration_case()
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-changes")
         diffs = response.context["diffs"]
         self.assertEqual([d.diff.compared for d in diffs], [False, False])
         self.assertContains(response, "There is no earlier version to compare with", count=2)
@@ -413,7 +420,7 @@ class CasePageTests(ConsoleTestCase):
         case_decide(actor=self.olivia, case=case, action="request_changes", reason="See findings")
         declaration.sources.filter(name="Source 1").update(licence="MIT")
         self.submit_declaration(declaration)
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-changes")
         since_submission = response.context["diffs"][0]
         self.assertEqual(since_submission.title, "Changes since submission 1")
         changed = since_submission.diff.collections[0].changed
@@ -429,7 +436,7 @@ class CasePageTests(ConsoleTestCase):
             model=model, created_by=self.alice, amends=accepted, tdm_opt_out_measures="None now"
         )
         case = self.submit_declaration(amendment)
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-changes")
         since_accepted = response.context["diffs"][1]
         self.assertEqual(
             since_accepted.title, "Changes since version 1, the version accepted before"
@@ -447,7 +454,7 @@ class CasePageTests(ConsoleTestCase):
         self.post("note-add", case, {"kind": "note", "body": "Checked Companies House"})
         self.post("note-add", case, {"kind": "message", "body": "We are looking at it"})
         self.decide(case, "request_changes", "Please fix the role")
-        timeline = self.open_case(case).context["timeline"]
+        timeline = self.open_case(case, tab="case-timeline").context["timeline"]
         self.assertEqual(
             [(entry.title, entry.actor, entry.detail) for entry in timeline],
             [
@@ -465,18 +472,32 @@ class CasePageTests(ConsoleTestCase):
         _, case = self.declaration_case()
         case = self.under_review(case)
         finding_add(actor=self.olivia, case=case, field="sources.1.licence", message="Which one?")
-        response = self.open_case(case)
+        response = self.open_case(case, tab="case-findings")
         self.assertContains(response, "Source 2 (Source 2): Licence")
         self.assertContains(response, "Not sent yet")
         self.assertContains(response, 'Remove<span class="govuk-visually-hidden"> the finding')
 
-    def test_the_field_list_offers_general_fields_and_each_shown_rows_fields(self):
+    def test_every_answer_and_row_has_a_raise_a_finding_link_that_fills_in_the_field(self):
         _, case = self.declaration_case()
-        response = self.open_case(self.under_review(case))
-        self.assertContains(response, '<option value="tdm_opt_out_measures">')
-        self.assertContains(response, "Source 3 (Source 3): Licence")
-        self.assertContains(response, '<option value="sources.2.licence">')
-        self.assertContains(response, '<optgroup label="Supply chain party 1')
+        submitted = self.open_case(case, tab="case-filing")
+        self.assertNotContains(submitted, "Raise a finding")  # not before the review starts
+        response = self.open_case(self.under_review(case), tab="case-filing")
+        add = reverse("review:finding-add", args=[case.pk])
+        for path, anchor in (
+            ("tdm_opt_out_measures", "field-tdm_opt_out_measures"),
+            ("model.name", "field-model-name"),
+            ("sources.2.licence", "field-sources-2-licence"),
+            ("sources.2", "field-sources-2"),
+            ("supply_chain.0", "field-supply_chain-0"),
+            ("supply_chain.0.country", "field-supply_chain-0-country"),
+            ("red_team_attestations.0.assessor", "field-red_team_attestations-0-assessor"),
+            ("signatory_role", "field-signatory_role"),
+        ):
+            with self.subTest(path):
+                link = f"{add}?field={path}&amp;return_to=filing&amp;return_anchor={anchor}"
+                self.assertContains(response, link)
+                self.assertContains(response, f'id="{anchor}"')
+        self.assertNotContains(response, "<optgroup")  # no list of fields to pick from
 
 
 class CasePageQueryTests(ConsoleTestCase):
@@ -484,17 +505,14 @@ class CasePageQueryTests(ConsoleTestCase):
     #  1-4. the session, the user, their authenticator, their regulator groups
     #  5. the case, with its provider and assignee
     #  6. the declaration, with its model
-    #  7. its latest snapshot
-    #  8. the regulator staff (to assign, and to name them in the timeline)
-    #  9. the notes, with their authors
-    #  10. the rulings on the page's confidential sources
-    #  11. the confidentiality claims still to decide
-    #  12. the findings, with who raised them
-    #  13. the flags
-    #  14. the version accepted before (none here, so no snapshot of it to read)
-    #  15. the timeline's events, with their actors
-    #  16. their unread messages (the navigation)
-    CASE_QUERIES = 16
+    #  7-8. the count of flags and of findings (the tabs)
+    #  9. the regulator staff (to assign)
+    #  10. the findings not sent yet
+    #  11. its latest snapshot
+    #  12. the rulings on the page's confidential sources
+    #  13. their unread messages (the navigation)
+    # (A decision maker's page also counts the confidentiality claims still to decide.)
+    FILING_QUERIES = 13
 
     def test_the_case_page_runs_the_same_queries_for_10_sources_as_for_200(self):
         self.sign_in(self.olivia)
@@ -507,8 +525,8 @@ class CasePageQueryTests(ConsoleTestCase):
             )
             case = self.under_review(self.submit_declaration(declaration))
             finding_add(actor=self.olivia, case=case, field="signatory_role", message="Check")
-            with self.subTest(sources=count), self.assertNumQueries(self.CASE_QUERIES):
-                response = self.open_case(case)
+            with self.subTest(sources=count), self.assertNumQueries(self.FILING_QUERIES):
+                response = self.open_case(case, tab="case-filing")
             self.assertEqual(len(response.context["source_rows"]), min(count, 50))
 
 
@@ -553,6 +571,8 @@ class DecisionTests(ConsoleTestCase):
     def setUp(self):
         self.sign_in(self.olivia)
         self.declaration, self.case = self.declaration_case()
+        # A label says who controls its provider: Acme's ownership statement is accepted.
+        accepted_ownership(self, links=[{}])
 
     def status(self) -> str:
         self.case.refresh_from_db()
@@ -604,9 +624,9 @@ class DecisionTests(ConsoleTestCase):
 
     def test_a_case_officer_does_not_see_accept_or_reject(self):
         response = self.open_case(self.under_review(self.case))
-        self.assertContains(response, "Send back for changes")
-        self.assertNotContains(response, 'value="accept"')
-        self.assertNotContains(response, 'value="reject"')
+        self.assertContains(response, reverse("review:case-request-changes", args=[self.case.pk]))
+        self.assertNotContains(response, reverse("review:case-accept", args=[self.case.pk]))
+        self.assertNotContains(response, reverse("review:case-reject", args=[self.case.pk]))
 
     def test_a_case_officer_who_accepts_anyway_is_refused(self):
         self.under_review(self.case)
@@ -619,7 +639,8 @@ class DecisionTests(ConsoleTestCase):
     def test_a_decision_maker_accepts_and_the_model_is_registered(self):
         self.under_review(self.case)
         self.sign_in(self.diana)
-        self.assertContains(self.open_case(self.case), 'value="accept"')
+        accept = reverse("review:case-accept", args=[self.case.pk])
+        self.assertContains(self.open_case(self.case), accept)
         response = self.decide(self.case, "accept", "Complete and consistent")
         number = AIModel.objects.get(pk=self.declaration.model_id).registration_number
         self.assertRegex(number, r"^MOD-\d{6}$")
@@ -674,7 +695,7 @@ class DecisionTests(ConsoleTestCase):
         )
         self.case = self.under_review(self.submit_declaration(declaration))
         self.sign_in(self.diana)
-        self.assertContains(self.open_case(self.case), "1 confidentiality claim still to decide")
+        self.assertContains(self.open_case(self.case), "1 confidentiality claim</strong> still")
         response = self.decide(self.case, "accept", "Fine")
         self.assert_refused(
             response, "Decide every confidentiality claim before accepting: 1 claim still to decide"
@@ -688,6 +709,149 @@ class DecisionTests(ConsoleTestCase):
                 self.assert_refused(response, "Choose a decision")
         self.assertEqual(self.status(), Status.UNDER_REVIEW)
 
+    def test_a_decision_on_a_case_changed_since_it_was_shown_is_refused(self):
+        self.under_review(self.case)
+        self.sign_in(self.diana)
+        shown = self.open_case(self.case, tab="case-accept").context["confirmation"]
+        # Meanwhile the officer sends it back, the provider resubmits and it is reviewed again.
+        finding_add(actor=self.olivia, case=self.case, field="signatory_role", message="Check")
+        case_decide(actor=self.olivia, case=self.case, action="request_changes", reason="See")
+        self.submit_declaration(self.declaration)
+        self.under_review(self.case)
+        response = self.post(
+            "case-decide",
+            self.case,
+            {"action": "accept", "reason": "Fine", "lock_version": shown.lock_version},
+        )
+        self.assert_refused(
+            response,
+            "Someone else acted on this case since you opened it, so nothing was decided. "
+            "Check the case as it is now before you decide",
+        )
+        self.assertEqual(self.status(), Status.UNDER_REVIEW)
+
+
+class ConfirmationPageTests(ConsoleTestCase):
+    """Each decision says what it will do before it is taken, or why it cannot be taken."""
+
+    def setUp(self):
+        self.declaration, self.case = self.declaration_case(name="Atlas")
+        self.under_review(self.case)
+        self.sign_in(self.diana)
+        # Each test raises the flags it is about.
+        CaseFlag.objects.filter(case=self.case).delete()
+
+    def confirm(self, action: str):
+        return self.open_case(self.case, tab=f"case-{action}")
+
+    def said(self, response) -> list[str]:
+        return response.context["confirmation"].consequences
+
+    def test_accepting_a_first_declaration_says_it_registers_and_publishes_with_its_alerts(self):
+        accepted_ownership(self, links=[{}])
+        for code, severity in (("no_red_team", "high"), ("crawl_without_opt_out", "high")):
+            CaseFlag.objects.create(
+                case=self.case, code=code, severity=severity, message="x", public=True
+            )
+        CaseFlag.objects.create(case=self.case, code="api_aggregator", severity="medium")
+        response = self.confirm("accept")
+        self.assertEqual(
+            self.said(response),
+            [
+                "Registers Atlas 1.0 and gives it the next MOD- number",
+                "Publishes its label with 2 high alerts",
+                "Tells the provider, with your reason",
+            ],
+        )
+        self.assertContains(response, "Accept the provenance declaration of Atlas 1.0?")
+        self.assertContains(response, "Alerts the label will show")
+        self.assertContains(response, "Accept and publish")
+
+    def test_accepting_a_new_version_names_the_number_and_the_version_it_supersedes(self):
+        accepted_ownership(self, links=[{}])
+        model = self.declaration.model
+        AIModel.objects.filter(pk=model.pk).update(registration_number="MOD-000123")
+        earlier = complete_declaration(
+            model=model, created_by=self.alice, status=Status.ACCEPTED, decided_at=timezone.now()
+        )
+        type(earlier).objects.filter(pk=earlier.pk).update(version=0)
+        CaseFlag.objects.create(
+            case=self.case, code="no_red_team", severity="high", message="x", public=True
+        )
+        CaseFlag.objects.create(
+            case=self.case, code="api_aggregator", severity="medium", message="x", public=True
+        )
+        said = self.said(self.confirm("accept"))
+        self.assertEqual(
+            said[0],
+            "Publishes the label of MOD-000123 (Atlas 1.0) with 1 high alert and 1 medium alert",
+        )
+        self.assertTrue(said[1].startswith("Supersedes version 0, accepted on "))
+
+    def test_a_declaration_cannot_be_accepted_before_its_providers_ownership_statement(self):
+        response = self.confirm("accept")
+        blockers = [problem.message for problem in response.context["confirmation"].blockers]
+        message = (
+            "The provider has no accepted ownership statement. Accept its ownership statement "
+            "first: a label must say who controls the provider"
+        )
+        self.assertEqual(blockers, [message])
+        self.assertNotContains(response, "Accept and publish")
+        self.assertContains(self.open_case(self.case), message)  # the case says why
+        self.assert_refused(self.decide(self.case, "accept", "Fine"), message)
+        self.assertEqual(Case.objects.get(pk=self.case.pk).status, Status.UNDER_REVIEW)
+
+    def test_requesting_changes_with_no_findings_says_so_and_offers_nothing_to_press(self):
+        response = self.confirm("request-changes")
+        self.assertContains(
+            response, "Raise at least one finding before sending the filing back for changes"
+        )
+        self.assertNotContains(response, "Send back for changes</button>")
+
+    def test_requesting_changes_lists_the_findings_it_sends_and_stops_the_clock(self):
+        finding_add(actor=self.olivia, case=self.case, field="signatory_role", message="Check")
+        response = self.confirm("request-changes")
+        self.assertEqual(
+            self.said(response),
+            [
+                "Sends the findings below to the provider, with your message",
+                "Stops the statutory clock with 28 days of the 28 left, until the provider "
+                "resubmits",
+            ],
+        )
+        self.assertContains(response, "<strong>Signatory role</strong>: Check")
+
+    def test_rejecting_says_it_closes_the_case_and_publishes_nothing(self):
+        response = self.confirm("reject")
+        self.assertEqual(
+            self.said(response),
+            [
+                "Closes the case: the filing is rejected and can no longer be changed or "
+                "resubmitted",
+                "Publishes nothing: what the register shows now stays as it is",
+                "Tells the provider, with your reason",
+            ],
+        )
+        self.assertContains(response, "govuk-button--warning")
+
+    def test_a_case_officer_is_told_they_cannot_accept(self):
+        self.sign_in(self.olivia)
+        response = self.confirm("accept")
+        self.assertContains(response, "You do not have permission to do this")
+        self.assertNotContains(response, "Accept and publish")
+
+    def test_an_ownership_statement_says_which_verdict_its_labels_will_show(self):
+        _, case = self.ownership_case()
+        self.under_review(case)
+        response = self.open_case(case, tab="case-accept")
+        self.assertEqual(
+            self.said(response)[:2],
+            [
+                "Puts this ownership statement in force for Acme AI",
+                "Every label of its models will say who controls it: UK-controlled",
+            ],
+        )
+
 
 class FindingTests(ConsoleTestCase):
     def setUp(self):
@@ -697,31 +861,64 @@ class FindingTests(ConsoleTestCase):
     def raise_finding(self, **data):
         return self.post("finding-add", self.case, data)
 
-    def test_raise_a_finding_on_a_chosen_field(self):
+    def test_the_link_beside_an_answer_opens_the_question_with_the_answer_shown(self):
         self.under_review(self.case)
-        response = self.raise_finding(field="sources.2.licence", message="Which licence?")
-        self.assert_done(response, "Finding raised on Source 3 (Source 3): Licence")
+        url = reverse("review:finding-add", args=[self.case.pk])
+        response = self.client.get(
+            url + "?field=sources.0.licence&return_to=filing&return_anchor=field-sources-0-licence"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Source 1 (Source 1): Licence")
+        self.assertContains(response, "CC-BY-4.0")  # the answer as submitted
+        self.assertContains(response, 'name="field" value="sources.0.licence"')
+        self.assertNotContains(response, "govuk-error-summary")  # nothing wrong before acting
+
+    def test_raise_a_finding_and_come_back_to_the_answer(self):
+        self.under_review(self.case)
+        response = self.post(
+            "finding-add",
+            self.case,
+            {
+                "field": "sources.2.licence",
+                "message": "Which licence?",
+                "return_to": "filing",
+                "return_anchor": "field-sources-2-licence",
+            },
+            follow=False,
+        )
+        filing = reverse("review:case-filing", args=[self.case.pk])
+        self.assertRedirects(response, f"{filing}#field-sources-2-licence")
         finding = Finding.objects.get(case=self.case)
         self.assertEqual((finding.field, finding.message), ("sources.2.licence", "Which licence?"))
 
-    def test_a_typed_path_wins_over_the_list(self):
+    def test_where_to_come_back_to_is_checked(self):
         self.under_review(self.case)
-        self.raise_finding(field="signatory_role", path="sources.0.owner", message="Who?")
-        self.assertEqual(Finding.objects.get(case=self.case).field, "sources.0.owner")
+        data = {"field": "signatory_role", "message": "Who?"}
+        for bad in (
+            {"return_to": "https://evil.example/"},
+            {"return_anchor": '"><script>'},
+            {"return_to": "../../admin"},
+        ):
+            with self.subTest(bad):
+                response = self.post("finding-add", self.case, data | bad, follow=False)
+                self.assertTrue(response["Location"].startswith(f"/console/cases/{self.case.pk}/"))
+                self.assertNotIn("evil", response["Location"])
+                self.assertNotIn("script", response["Location"])
 
     def test_a_field_that_does_not_exist_is_named(self):
         self.under_review(self.case)
-        response = self.raise_finding(path="sources.99.licence", message="Which?")
-        self.assert_refused(response, "sources.99.licence is not a field of this filing")
-        self.assertIn("path", response.context["form"].errors)
-        response = self.raise_finding(field="bogus_field", message="Which?")
-        self.assert_refused(response, "bogus_field is not a field of this filing")
+        for field in ("sources.99.licence", "bogus_field", "sources.0.id", "version"):
+            with self.subTest(field):
+                response = self.raise_finding(field=field, message="Which?")
+                self.assert_refused(response, f"{field} is not a field of this filing")
+        url = reverse("review:finding-add", args=[self.case.pk])
+        self.assertNotContains(self.client.get(url + "?field=bogus"), "About</dt>")
         self.assertFalse(Finding.objects.exists())
 
     def test_a_finding_needs_a_field_and_a_message(self):
         self.under_review(self.case)
         response = self.raise_finding()
-        self.assert_refused(response, "Choose the field the finding is about, or type its path")
+        self.assert_refused(response, "Choose the answer the finding is about, from the filing")
         self.assert_refused(response, "Say what the provider must change")
         self.assertFalse(Finding.objects.exists())
 

@@ -16,6 +16,7 @@ from registry.declarations import choices
 from registry.filings.models import FilingTransition
 from registry.filings.selectors import Feedback, SentFinding
 from registry.filings.states import TRANSITIONS, Status
+from registry.review.models import FindingStatus
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -85,6 +86,14 @@ class FindingOutput(serializers.Serializer):
     raised_by = serializers.CharField(help_text="Always 'regulator'")
     raised_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(help_text="When it was sent with a request for changes")
+    status = serializers.ChoiceField(
+        choices=[value for value in FindingStatus.values if value != FindingStatus.NOT_SENT],
+        help_text="Where it stands: open; answered (you replied); changed or unchanged (what "
+        "your resubmission did to its field); resolved or carried_forward (the regulator's "
+        "verdict on it)",
+    )
+    reply = serializers.CharField(help_text="Your reply to it, if any ('' for none)")
+    replied_at = serializers.DateTimeField(allow_null=True)
 
 
 class MessageOutput(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.api.v1 import declarations, ownership, public, views
+from registry.api.v1 import declarations, findings, ownership, public, views
 
 urlpatterns = [
     path("models/", views.ModelListApi.as_view(), name="models"),
@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     *declarations.urlpatterns,
     *ownership.urlpatterns,
+    *findings.urlpatterns,
     *public.urlpatterns,
 ]
