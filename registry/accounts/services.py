@@ -222,7 +222,8 @@ def regulator_create(*, actor: User | None, email: str, full_name: str, role: st
     user = User.objects.create_user(
         email, None, full_name=full_name.strip(), email_verified_at=timezone.now()
     )
-    user.groups.add(Group.objects.get(name=role))
+    # The groups come from a data migration; made here too should a database lack them.
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     record(actor=actor, action="regulator.created", target=user, after={"role": role})
     return set_up_link_send(actor=actor, user=user)
 

@@ -58,6 +58,7 @@ from tests.factories import (
     ProviderFactory,
     UserFactory,
     complete_declaration,
+    ownership_in_force,
     regulator,
 )
 from tests.labels import publish
@@ -275,6 +276,7 @@ class WorkerTestCase(TransactionTestCase):
 class ReviewLoopTests(WorkerTestCase):
     def test_the_worker_renders_the_pdf_and_sends_each_email_of_the_loop_once(self):
         self.start_worker()
+        ownership_in_force(self.acme)  # so that its declaration can be accepted
         model = AIModelFactory(provider=self.acme, name="Delta Chat", version="1.0")
         declaration = complete_declaration(model=model, created_by=self.bob)
 
