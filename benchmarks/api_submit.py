@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.server import benchmark_env, gunicorn, peak_rss_kib, worker_pids
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/register_bench")
-ROUNDS = 5
+ROUNDS = 9
 SOURCES = 1_000
 
 GENERAL = {
