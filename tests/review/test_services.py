@@ -38,6 +38,7 @@ from tests.factories import (
     UserFactory,
     complete_declaration,
     complete_ownership_statement,
+    ownership_in_force,
     regulator,
 )
 from tests.labels import accepted_ownership
@@ -445,9 +446,10 @@ class ConcurrentDecisionTests(TransactionTestCase):
         owner = UserFactory()
         model = AIModelFactory()
         MembershipFactory(user=owner, provider=model.provider, role=MemberRole.OWNER)
+        ownership_in_force(model.provider)  # so that the declaration can be accepted
         declaration = complete_declaration(model=model, created_by=owner)
         declaration_submit(actor=owner, declaration=declaration, expected_lock_version=None)
-        self.case = Case.objects.get(filing_id=declaration.pk)
+        self.case = Case.objects.get(filing_kind="declaration", filing_id=declaration.pk)
         case_decide(actor=regulator("case_officer"), case=self.case, action="start_review")
         self.deciders = [regulator("decision_maker"), regulator("decision_maker")]
 
