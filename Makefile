@@ -55,9 +55,9 @@ serve:
 test: install system-deps lint unit
 
 lint:
-	$(PY) -m ruff format --check registry tests benchmarks
-	$(PY) -m ruff check registry tests benchmarks
-	$(PY) -m mypy registry
+	$(PY) -m ruff format --check registry tests benchmarks client
+	$(PY) -m ruff check registry tests benchmarks client
+	$(PY) -m mypy registry client/provenance_client
 
 unit:
 	$(PY) -m pytest
