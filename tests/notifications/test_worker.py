@@ -89,12 +89,19 @@ def worker_database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{quote(db['NAME'], safe='')}"
 
 
+# Django's file backend ends each message with a line of dashes.
+MESSAGE_END = b"\n" + b"-" * 79 + b"\n"
+
+
 def mail_files(folder: Path) -> list[email.message.EmailMessage]:
-    """The emails Django's file backend wrote: one file per message, a line of dashes after it."""
+    """The emails Django's file backend wrote. A file is named by the second and the connection
+    object's id, so two connections in one second can share a file: each holds one message or
+    more, each ended by a line of dashes."""
     messages = []
     for path in sorted(folder.glob("*.log")):
-        raw = path.read_bytes().rstrip(b"\n").removesuffix(b"-" * 79)
-        messages.append(email.message_from_bytes(raw, policy=policy.default))
+        for raw in path.read_bytes().split(MESSAGE_END):
+            if raw.strip():
+                messages.append(email.message_from_bytes(raw, policy=policy.default))
     return messages
 
 
