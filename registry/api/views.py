@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -76,43 +77,66 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
 
 
+@dataclass(frozen=True)
+class FieldStep:
+    """How one writable field of a serializer is read, worked out once for every row."""
+
+    field: serializers.Field
+    name: str
+    # The serializer's `validate_<name>` method, if it has one.
+    check: Callable[[Any], Any] | None
+    # An optional field with no default: left out, it is passed over (DRF raises SkipField).
+    skip_when_absent: bool
+
+
 class StrictSerializer(serializers.Serializer):
     """A serializer that refuses fields it does not know, rather than silently dropping them.
 
-    Its reading of a JSON object is DRF's, field by field, with two shortcuts that make a bulk
-    body of 10,000 sources several times quicker to read: the fields are listed once, and an
-    optional field left out is passed over without raising DRF's `SkipField` for it.
+    Its reading of a JSON object is DRF's, field by field, with shortcuts that make a bulk body of
+    10,000 sources several times quicker to read: how each field is read is worked out once (not
+    for every row), and an optional field left out is passed over without raising DRF's
+    `SkipField` for it.
     """
 
     @cached_property
-    def writable_fields(self) -> list[serializers.Field]:
-        return list(self._writable_fields)
+    def field_steps(self) -> list[FieldStep]:
+        return [
+            FieldStep(
+                field=field,
+                name=str(field.field_name),
+                check=getattr(self, f"validate_{field.field_name}", None),
+                skip_when_absent=not field.required and field.default is empty,
+            )
+            for field in self._writable_fields
+        ]
+
+    @cached_property
+    def known_fields(self) -> frozenset[str]:
+        return frozenset(self.fields)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            refuse_unknown_fields(data, self.fields)
+            refuse_unknown_fields(data, self.known_fields)
         if not isinstance(data, Mapping) or html.is_html_input(data):
             return super().to_internal_value(data)
         validated: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for field in self.writable_fields:
-            name = str(field.field_name)
-            primitive = data.get(name, empty)
-            if primitive is empty and not field.required and field.default is empty:
+        for step in self.field_steps:
+            primitive = data.get(step.name, empty)
+            if primitive is empty and step.skip_when_absent:
                 continue  # DRF would skip it too, through SkipField
             try:
-                value = field.run_validation(primitive)
-                check = getattr(self, "validate_" + name, None)
-                if check is not None:
-                    value = check(value)
+                value = step.field.run_validation(primitive)
+                if step.check is not None:
+                    value = step.check(value)
             except serializers.ValidationError as error:
-                errors[name] = error.detail
+                errors[step.name] = error.detail
             except DjangoValidationError as error:
-                errors[name] = get_error_detail(error)
+                errors[step.name] = get_error_detail(error)
             except SkipField:
                 pass
             else:
-                self.set_value(validated, field.source_attrs, value)
+                self.set_value(validated, step.field.source_attrs, value)
         if errors:
             raise serializers.ValidationError(errors)
         return validated
@@ -148,8 +172,9 @@ class Text(serializers.CharField):
         ]
 
 
-def refuse_unknown_fields(data: dict, fields: Mapping[str, serializers.Field]) -> None:
-    unknown = sorted(set(data) - set(fields))
+def refuse_unknown_fields(data: dict, fields: Collection[str]) -> None:
+    """Refuse the names in `data` that are not among `fields` (a serializer's field names)."""
+    unknown = sorted(set(data).difference(fields))
     if unknown:
         raise serializers.ValidationError(
             {
