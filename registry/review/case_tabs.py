@@ -123,7 +123,7 @@ def changed_fields(diffs: list[Any]) -> list[str]:
     return named
 
 
-def summary_tab(case: Case, user: User) -> dict[str, Any]:
+def summary_tab(case: Case, filing: Any, user: User) -> dict[str, Any]:
     """The flags, what stands in the way of accepting, and on a resubmission what it answered."""
     context: dict[str, Any] = {
         "flags": [flag_row(flag) for flag in case.flags.all()],
@@ -137,7 +137,7 @@ def summary_tab(case: Case, user: User) -> dict[str, Any]:
             for row in case_findings(case, data)
             if row.finding.sent_at is not None and row.finding.submission < case.submissions
         ]
-        diffs = case_diffs(case, case_filing(case), snapshot, data) if snapshot else []
+        diffs = case_diffs(case, filing, snapshot, data) if snapshot else []
         context["resubmission"] = Resubmission(case.submissions, earlier, changed_fields(diffs))
     return context
 
@@ -161,12 +161,12 @@ def filing_tab(case: Case, sources_page: Any) -> dict[str, Any]:
     return {"snapshot": snapshot, "statement": statement_of_truth(data), **view}
 
 
-def changes_tab(case: Case) -> dict[str, Any]:
+def changes_tab(case: Case, filing: Any) -> dict[str, Any]:
     snapshot = last_snapshot(case.filing_kind, case.filing_id)
     if snapshot is None:
         return {"diffs": []}
     data = snapshot_data(snapshot)
-    return {"diffs": case_diffs(case, case_filing(case), snapshot, data)}
+    return {"diffs": case_diffs(case, filing, snapshot, data)}
 
 
 def findings_tab(case: Case) -> dict[str, Any]:

@@ -106,16 +106,17 @@ def attach_ruling_forms(context: dict[str, Any], refused: Refused | None) -> Non
         row.ruling_form.fields["accepted"].label = f"Decision on the claim of source {row.number}"
 
 
-def tab_context(case: Case, tab: str, request: RegulatorRequest, staff: list) -> dict[str, Any]:
+def tab_context(case: Case, tab: str, request: RegulatorRequest, frame: dict) -> dict[str, Any]:
+    """What one tab shows, given the frame around it (which has loaded the filing and staff)."""
     if tab == "summary":
-        return case_tabs.summary_tab(case, request.user)
+        return case_tabs.summary_tab(case, frame["filing"], request.user)
     if tab == "filing":
         return case_tabs.filing_tab(case, sources_page_number(request))
     if tab == "changes":
-        return case_tabs.changes_tab(case)
+        return case_tabs.changes_tab(case, frame["filing"])
     if tab == "findings":
         return case_tabs.findings_tab(case)
-    return case_tabs.timeline_tab(case, staff)
+    return case_tabs.timeline_tab(case, frame["staff"])
 
 
 def show_tab(
@@ -123,7 +124,7 @@ def show_tab(
 ) -> HttpResponse:
     sources_page = sources_page_number(request)
     context = case_tabs.case_frame(case, request.user, tab, timezone.localdate())
-    context |= tab_context(case, tab, request, context["staff"])
+    context |= tab_context(case, tab, request, context)
     context |= {
         "assign_form": AssignForm(
             staff=context["staff"],
