@@ -91,8 +91,11 @@ def answer(page, legend: str, label: str) -> None:
 
 
 def choose(page, control_id: str, typed: str) -> None:
-    """Pick from a list turned into GOV.UK's accessible autocomplete: type, take the first."""
-    page.locator(f"#{control_id}").fill(typed)
+    """Pick from a list turned into GOV.UK's accessible autocomplete: type, take the first.
+
+    The text box takes the select's id once the script (loaded on demand) has enhanced it, so
+    wait for the box itself: before then the id is the select's, which can't be typed in."""
+    page.locator(f"input#{control_id}").fill(typed)
     page.locator(f"#{control_id}__listbox li").first.click()
 
 
