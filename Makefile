@@ -43,8 +43,11 @@ assets: node_modules/.package-lock.json
 		$(STATIC_GOVUK)/
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
+# The transparency log's signing key: created once for a new local register, and its public key
+# printed (production sets TRANSPARENCY_LOG_KEY instead).
 migrate:
 	$(MANAGE) migrate --noinput
+	$(MANAGE) log_key --create
 
 demo:
 	$(MANAGE) load_demo_data

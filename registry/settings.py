@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "registry.declarations",
     "registry.review",
     "registry.labels",
+    "registry.transparency",
     "registry.notifications",
     "registry.api",
     "registry.service",
@@ -131,6 +132,12 @@ CELERY_BEAT_SCHEDULE = {
     # Reconciliation: anything a broker outage or a crash skipped is redone within minutes.
     "resend-unsent-notifications": {
         "task": "registry.notifications.tasks.resend_unsent_notifications",
+        "schedule": timedelta(minutes=5),
+    },
+    # Leaves a broker outage left pending are integrated, missing tiles written, and the log
+    # signs a fresh checkpoint at least hourly (TRANSPARENCY_CHECKPOINT_INTERVAL).
+    "transparency-log-sweep": {
+        "task": "registry.transparency.tasks.log_sweep",
         "schedule": timedelta(minutes=5),
     },
     "render-missing-label-pdfs": {
@@ -229,6 +236,27 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- The transparency log (DESIGN §7; README: The transparency log)
+# Its name in checkpoints: the scheme-less address of its /log/ prefix, as tlog-tiles asks.
+TRANSPARENCY_LOG_ORIGIN = env.str(
+    "TRANSPARENCY_LOG_ORIGIN", default=SITE_URL.split("://", 1)[-1] + "/log"
+)
+# Its Ed25519 signing key, as "PRIVATE+KEY+<origin>+<key id>+<key>": from TRANSPARENCY_LOG_KEY
+# (or, as for any setting, a file named by TRANSPARENCY_LOG_KEY_FILE: a container secret), else
+# from the key file at TRANSPARENCY_LOG_KEY_PATH, which `make run` creates with
+# `manage.py log_key --create`. Keep it secret.
+TRANSPARENCY_LOG_KEY = env.str("TRANSPARENCY_LOG_KEY", default="")
+TRANSPARENCY_LOG_KEY_PATH = Path(
+    env.str("TRANSPARENCY_LOG_KEY_PATH", default=str(BASE_DIR / "var" / "transparency-log.key"))
+)
+# Witnesses whose cosignatures the log accepts and serves: C2SP verifier keys (type 0x04),
+# separated by commas.
+TRANSPARENCY_WITNESSES = env.list("TRANSPARENCY_WITNESSES", default=[])
+# A new checkpoint is signed after every integration, and at least this often when none happens.
+TRANSPARENCY_CHECKPOINT_INTERVAL = timedelta(
+    minutes=env.int("TRANSPARENCY_CHECKPOINT_MINUTES", default=60)
+)
 
 # --- The statutory clock: a submitted filing is due a decision this many days after submission
 # (the clock stops while changes are requested); and an accepted declaration older than this

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("registry.providers.urls")),
     path("", include("registry.declarations.urls")),
     path("register/", include("registry.labels.urls")),
+    path("", include("registry.transparency.urls")),
     path("console/", include("registry.review.urls")),
     path("inbox/", include("registry.notifications.urls")),
     path("api/", include("registry.api.urls")),

@@ -16,6 +16,11 @@ def pytest_configure(config):
     # Tasks run in-process after commit, as with no broker; the tests of the real worker and of
     # the broker itself use the broker from the environment (tests.background.BROKER_URL).
     settings.CELERY_BROKER_URL = ""
+    # The transparency log signs with a key made for this run, never one from a file.
+    from provenance_client.note import Signer
+
+    signer = Signer.generate(settings.TRANSPARENCY_LOG_ORIGIN)
+    settings.TRANSPARENCY_LOG_KEY = signer.to_private_key()
 
 
 @pytest.fixture(autouse=True)

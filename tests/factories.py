@@ -288,6 +288,7 @@ def complete_declaration(model=None, sources=3, **fields) -> ProvenanceDeclarati
     DataSource.objects.bulk_create(rows, batch_size=500)
     SupplyChainPartyFactory(declaration=declaration)
     RedTeamAttestationFactory(declaration=declaration)
+    submitted_as_stored(declaration)
     return declaration
 
 
@@ -307,7 +308,21 @@ def complete_ownership_statement(provider=None, links=2, **fields) -> OwnershipS
             share_percent=share,
             votes_percent=share,
         )
+    submitted_as_stored(statement)
     return statement
+
+
+def submitted_as_stored(filing) -> None:
+    """Freeze the snapshot of a filing made past draft, as its submission would have: what
+    the register publishes (and logs) is always a submitted snapshot."""
+    from registry.declarations.services import DECLARATION
+    from registry.filings.services import snapshot_freeze
+    from registry.providers.services import OWNERSHIP
+
+    if filing.status in (Status.DRAFT,):
+        return
+    spec = DECLARATION if filing.kind == "declaration" else OWNERSHIP
+    snapshot_freeze(spec, filing, filing.created_by, spec.data(filing))
 
 
 def ownership_in_force(provider) -> OwnershipStatement:

@@ -6,6 +6,11 @@ leaves splits at k, the largest power of two smaller than n (§2.1.1).
 
 Both verification functions return None when the proof holds and raise `ProofError` otherwise, with
 a message saying what failed; they never return a boolean that a caller could forget to check.
+
+Proofs can also be read from any store of node hashes (a `HashReader`: the register's database, a
+tiled log's files, a `MerkleTree`): `read_root`, `read_inclusion_proof` and
+`read_consistency_proof` work out every perfect subtree they need first and ask the store for all
+of them at once, so that a proof costs one query or one round of fetches, not one per level.
 """
 
 from __future__ import annotations
@@ -13,12 +18,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from provenance_client.errors import ProofError
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """MTH({}) of §2.1.1: the root of the tree with no leaves, the hash of the empty string."""
+
+Node = tuple[int, int]
+"""(level, index): the perfect subtree of 2**level leaves starting at leaf index * 2**level."""
+
+
+class HashReader(Protocol):
+    """A store of the hashes of a tree's perfect subtrees, read many at a time.
+
+    `read_hashes` returns the hashes in the order asked, and raises KeyError or ValueError for a
+    node the store does not hold rather than leaving it out.
+    """
+
+    def read_hashes(self, nodes: Sequence[Node]) -> list[bytes]:
+        """Return the hashes of `nodes`, in the order asked."""
+        ...
 
 
 def leaf_hash(leaf: bytes) -> bytes:
@@ -51,6 +72,15 @@ class MerkleTree:
     @property
     def size(self) -> int:
         return len(self._levels[0])
+
+    def read_hashes(self, nodes: Sequence[Node]) -> list[bytes]:
+        """Return the hashes of perfect subtrees this tree holds, so that it is a `HashReader`."""
+        hashes = []
+        for level, index in nodes:
+            if not (0 <= level < len(self._levels) and 0 <= index < len(self._levels[level])):
+                raise KeyError(f"the tree of {self.size} leaves has no node ({level}, {index})")
+            hashes.append(self._levels[level][index])
+        return hashes
 
     def append(self, leaf: bytes) -> int:
         """Hash and append one leaf's data; return its index."""
@@ -141,6 +171,140 @@ def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
 def consistency_proof(old_size: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
     """Return the proof that the first `old_size` leaf hashes form a prefix of the whole tree."""
     return MerkleTree(leaf_hashes).consistency_proof(old_size)
+
+
+def range_nodes(start: int, end: int) -> list[Node]:
+    """Return the perfect subtrees, left to right, whose hashes compose MTH(D[start:end]).
+
+    The range is split as §2.1.1 splits a tree, at k, the largest power of two smaller than its
+    width, until each part is a perfect subtree: so MTH(D[start:end]) is the nodes' hashes folded
+    from the right. Every range the RFC's recursion reaches from a whole tree, D[0:n], splits this
+    way; a range whose left part would not be a perfect subtree (D[1:5]) is refused.
+    """
+    if not 0 <= start <= end:
+        raise ValueError(f"leaves {start} to {end} are not a range of a tree")
+    nodes: list[Node] = []
+    while start < end:
+        width = end - start
+        part = width if width & (width - 1) == 0 and start % width == 0 else _split(width)
+        if start % part:
+            raise ValueError(f"leaves {start} to {end} are not a subtree the RFC's split reaches")
+        level = part.bit_length() - 1
+        nodes.append((level, start >> level))
+        start += part
+    return nodes
+
+
+def read_root(reader: HashReader, size: int) -> bytes:
+    """Return MTH of the first `size` leaves of the tree `reader` holds, in one read."""
+    if size < 0:
+        raise ValueError(f"a tree cannot have {size} leaves")
+    if size == 0:
+        return EMPTY_ROOT
+    return _read_ranges(reader, [(0, size)])[0]
+
+
+def read_inclusion_proof(reader: HashReader, index: int, size: int) -> list[bytes]:
+    """Return PATH(index, D[0:size]) of §2.1.3.1, leaf end first, in one read."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of {size} leaves")
+    ranges = []
+    start, end = 0, size
+    while end - start > 1:
+        middle = start + _split(end - start)
+        if index < middle:
+            ranges.append((middle, end))
+            end = middle
+        else:
+            ranges.append((start, middle))
+            start = middle
+    return _read_ranges(reader, ranges[::-1])
+
+
+def read_consistency_proof(reader: HashReader, old_size: int, size: int) -> list[bytes]:
+    """Return PROOF(old_size, D[0:size]) of §2.1.4.1, for 0 < old_size <= size, in one read.
+
+    SUBPROOF's recursion, unrolled: each step keeps the half holding the old tree's last leaf and
+    proves the other half; once a step leaves the old tree's left edge (b = false), the subtree it
+    ends on is proved too.
+    """
+    if not 0 < old_size <= size:
+        raise ValueError(f"no consistency proof from {old_size} leaves to {size}")
+    ranges = []
+    start, end, complete = 0, size, True
+    while old_size != end:
+        k = _split(end - start)
+        if old_size - start <= k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start, complete = start + k, False
+    if not complete:
+        ranges.append((start, end))
+    return _read_ranges(reader, ranges[::-1])
+
+
+def append_leaves(
+    reader: HashReader, size: int, leaf_hashes: Sequence[bytes]
+) -> list[tuple[Node, bytes]]:
+    """Return every node a tree of `size` leaves gains by appending `leaf_hashes`, to store.
+
+    That is each leaf, (0, i), and each perfect subtree the batch completes, in the order
+    `MerkleTree.append_hash` makes them. The only old hashes needed are the left siblings of the
+    completed subtrees, which are among the tree's own perfect subtrees, range_nodes(0, size):
+    those few are read in one call, and none when the batch completes none of them.
+    """
+    if size < 0:
+        raise ValueError(f"a tree cannot have {size} leaves")
+    for position, hashed in enumerate(leaf_hashes):
+        if len(hashed) != HASH_SIZE:
+            raise ValueError(f"leaf hash {position} is {len(hashed)} bytes, not {HASH_SIZE}")
+    new_size = size + len(leaf_hashes)
+    # A perfect subtree (level, index) of the old tree is a left child, as its index is even; it
+    # is needed if the batch completes its parent.
+    needed = [
+        (level, index) for level, index in range_nodes(0, size) if (index + 2) << level <= new_size
+    ]
+    frontier = dict(zip(needed, _read_checked(reader, needed), strict=True))
+    stored: list[tuple[Node, bytes]] = []
+    for offset, hashed in enumerate(leaf_hashes):
+        level, index = 0, size + offset
+        stored.append(((level, index), hashed))
+        frontier[(level, index)] = hashed
+        while index % 2 == 1:
+            hashed = node_hash(frontier.pop((level, index - 1)), frontier.pop((level, index)))
+            level, index = level + 1, index // 2
+            frontier[(level, index)] = hashed
+            stored.append(((level, index), hashed))
+    return stored
+
+
+def _read_ranges(reader: HashReader, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
+    """Return MTH(D[start:end]) of each range, reading every node they need in one call."""
+    plans = [range_nodes(start, end) for start, end in ranges]
+    hashes = _read_checked(reader, [node for plan in plans for node in plan])
+    results, position = [], 0
+    for plan in plans:
+        *rest, computed = hashes[position : position + len(plan)]
+        for left in reversed(rest):
+            computed = node_hash(left, computed)
+        results.append(computed)
+        position += len(plan)
+    return results
+
+
+def _read_checked(reader: HashReader, nodes: Sequence[Node]) -> list[bytes]:
+    """Read `nodes` in one call (none when there are none) and check what came back."""
+    if not nodes:
+        return []
+    hashes = reader.read_hashes(nodes)
+    if len(hashes) != len(nodes):
+        raise ValueError(f"asked for {len(nodes)} node hashes, the store returned {len(hashes)}")
+    for node, hashed in zip(nodes, hashes, strict=True):
+        if len(hashed) != HASH_SIZE:
+            raise ValueError(f"the store's hash of node {node} is {len(hashed)} bytes")
+    return hashes
 
 
 def verify_inclusion(

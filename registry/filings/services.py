@@ -42,6 +42,9 @@ class FilingSpec(Generic[F]):
     # What the apps built on the lifecycle do on acceptance, in the same transaction, once the
     # filing's own `on_accept` is done: each registers here when its app is ready.
     accept_hooks: list[Callable[[F], None]] = dataclasses.field(default_factory=list)
+    # What they do once any transition is saved, in the same transaction, with its action: the
+    # transparency log appends a leaf for each publishing act this way.
+    transition_hooks: list[Callable[[F, str], None]] = dataclasses.field(default_factory=list)
 
 
 def empty_as_stored(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -249,6 +252,7 @@ def filing_transition(
     3. On accept: supersede the previously accepted version first.
     4. Save the new status, and record the transition and the audit event.
     5. Bring the regulator's case up to date: open it, run its clock, raise its risk flags.
+    6. Run the transition hooks (the transparency log's leaf for a publishing act).
     """
     # The review builds on the lifecycle, so it is imported here rather than at the top.
     from registry.review.services import case_follow, case_problems
@@ -307,4 +311,6 @@ def filing_transition(
         now=now,
         data=data,
     )
+    for transition_hook in spec.transition_hooks:
+        transition_hook(filing, action)
     return filing

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
+from registry.api.v1.public import label_response
 from registry.audit.services import record
 from registry.declarations.models import ProvenanceDeclaration
 from registry.labels import selectors
@@ -19,6 +22,9 @@ from registry.lib.background import dispatch
 from registry.lib.pdf import RenderedPdf, html_to_pdf
 from registry.providers.models import OwnershipStatement
 from registry.review import risks
+from registry.transparency import services as transparency
+from registry.transparency.models import Act
+from registry.transparency.selectors import label_with_proofs
 
 # --- What acceptance fixes, so that the register's filters say what its labels say
 
@@ -79,7 +85,10 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
     1. If the declaration has its PDF already, return it: a version is rendered only once.
     2. Render the shared label partial to PDF, outside any transaction (it takes about a second).
     3. In one transaction: lock the declaration, check again, store the file, its SHA-256, size
-       and number of pages, and record the audit event. A render that lost the race is dropped.
+       and number of pages, record the audit event and log the PDF's issue (a leaf with its
+       SHA-256). A render that lost the race is dropped.
+
+    The declaration's own leaf is integrated first, so the PDF carries its proof.
     """
     existing = LabelPdf.objects.filter(declaration_id=declaration_id).first()
     if existing is not None:
@@ -87,6 +96,7 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
     declaration = (
         selectors.published_declarations().select_related("model__provider").get(pk=declaration_id)
     )
+    transparency.log_publish()
     rendered = label_as_pdf(declaration)
     content = rendered.content
     with transaction.atomic():
@@ -118,6 +128,7 @@ def label_render_pdf(declaration_id: int) -> LabelPdf:
                 "pages": rendered.pages,
             },
         )
+        transparency.declaration_leaf_append(declaration, Act.PDF_ISSUED, label_pdf.sha256)
     return label_pdf
 
 
@@ -127,18 +138,24 @@ PDF_SOURCES = 25
 
 
 def label_as_pdf(declaration: ProvenanceDeclaration) -> RenderedPdf:
-    """Render the label as a tagged PDF: the same partial as the label page, in a print layout."""
-    label = selectors.label_data(declaration)
+    """Render the label as a tagged PDF: the same partial as the label page, in a print layout,
+    with the label's JSON and its proofs from the log attached as `label.json`, and a QR code
+    to the page that checks it."""
+    label = label_with_proofs(declaration, selectors.label_data(declaration))
     model = label["model"]
     context = {
         "label": label,
         "links": label_pdf_links(label),
         "site_url": settings.SITE_URL,
         "source_limit": PDF_SOURCES,
+        "verify_qr": segno.make(label["transparency"]["verify_url"]).svg_data_uri(
+            scale=4, border=1
+        ),
     }
     html = render_to_string("labels/pdf.html", context)
     title = f"{model['name']} {model['version']} ({model['registration_number']})"
-    return html_to_pdf(html, title=title)
+    document = JSONRenderer().render(label_response(label).data)
+    return html_to_pdf(html, title=title, attachments={"label.json": document})
 
 
 def label_pdf_links(label: dict) -> dict[str, str]:

@@ -48,13 +48,21 @@ class RenderedPdf:
 
 
 def html_to_pdf(
-    html: str, base_url: str | None = None, *, title: str = "", lang: str = "en-GB"
+    html: str,
+    base_url: str | None = None,
+    *,
+    title: str = "",
+    lang: str = "en-GB",
+    attachments: dict[str, bytes] | None = None,
 ) -> RenderedPdf:
     """Render HTML to a tagged PDF, fetching nothing but static files.
 
     `title` and `lang` (a BCP 47 tag) become its title and language. `base_url` resolves relative
-    URLs; by default the static root, so `labels/pdf.css` works.
+    URLs; by default the static root, so `labels/pdf.css` works. `attachments` are embedded
+    files, by file name (a label's machine-readable JSON travels inside its PDF).
     """
+    import io
+
     import weasyprint  # ~0.5 s: only in the process that renders, never at web start-up
     from weasyprint.pdf.metadata import DocumentMetadata
 
@@ -64,7 +72,14 @@ def html_to_pdf(
     ).render()
     # Nothing from the HTML's <title>, <meta>, lang or <link rel=attachment> goes into the file.
     document.metadata = DocumentMetadata(
-        title=title or REGISTER, authors=[REGISTER], generator=REGISTER, lang=lang
+        title=title or REGISTER,
+        authors=[REGISTER],
+        generator=REGISTER,
+        lang=lang,
+        attachments=[
+            weasyprint.Attachment(file_obj=io.BytesIO(content), name=name)
+            for name, content in (attachments or {}).items()
+        ],
     )
     content = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(content=content, pages=len(document.pages))

@@ -249,8 +249,9 @@ class LabelTests(PublicApiTestCase):
     # The label: 1. the declaration with its model and provider, 2-3. the sources, public and
     # confidential, 4-5. the accepted ownership statement and its investors, 6-7. the supply
     # chain and the attestations, 8. the published versions, 9. the model's lineage, 10. the
-    # hash of the accepted snapshot.
-    LABEL_QUERIES = 10
+    # hash of the accepted snapshot, 11-13. the log's latest checkpoint and the declaration's
+    # and ownership statement's latest leaves.
+    LABEL_QUERIES = 13
 
     def test_the_label_runs_the_same_queries_for_10_and_1000_sources(self):
         for sources in (10, 1000):

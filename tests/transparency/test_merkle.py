@@ -1,10 +1,12 @@
-"""The RFC 9162 Merkle tree: published vectors, every proof of every small tree, then tampering."""
+"""The RFC 9162 Merkle tree: published vectors, every proof of every small tree, tampering, then
+proofs read from a store of node hashes and the nodes a log stores as it grows."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import random
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -12,10 +14,15 @@ from provenance_client import (
     EMPTY_ROOT,
     MerkleTree,
     ProofError,
+    append_leaves,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
     node_hash,
+    range_nodes,
+    read_consistency_proof,
+    read_inclusion_proof,
+    read_root,
     root_hash,
     verify_consistency,
     verify_inclusion,
@@ -382,3 +389,238 @@ class EdgeCaseTests(SimpleTestCase):
             verify_consistency(
                 old_size=4, new_size=8, old_root=tree.root(4), new_root=tree.root(), proof=[]
             )
+
+
+class CountingReader:
+    """A tree's node store that records each read, to count round trips."""
+
+    def __init__(self, tree: MerkleTree) -> None:
+        self.tree = tree
+        self.reads: list[list[tuple[int, int]]] = []
+
+    def read_hashes(self, nodes):
+        self.reads.append(list(nodes))
+        return self.tree.read_hashes(nodes)
+
+
+class DictReader:
+    """A node store as a dict, such as a log builds from `append_leaves`."""
+
+    def __init__(self, nodes: dict[tuple[int, int], bytes]) -> None:
+        self.nodes = nodes
+        self.reads: list[list[tuple[int, int]]] = []
+
+    def read_hashes(self, nodes):
+        self.reads.append(list(nodes))
+        return [self.nodes[node] for node in nodes]
+
+
+def stored_nodes(tree: MerkleTree) -> dict[tuple[int, int], bytes]:
+    return {node: tree.read_hashes([node])[0] for node in every_node(tree.size)}
+
+
+def every_node(size: int) -> list[tuple[int, int]]:
+    return [(level, index) for level in range(size.bit_length()) for index in range(size >> level)]
+
+
+class RangeNodesTests(SimpleTestCase):
+    """The perfect subtrees that compose a range, split as the RFC splits a tree."""
+
+    def test_the_ranges_split_into_perfect_subtrees_left_to_right(self):
+        for (start, end), nodes in {
+            (0, 0): [],
+            (0, 1): [(0, 0)],
+            (0, 7): [(2, 0), (1, 2), (0, 6)],
+            (0, 8): [(3, 0)],
+            (0, 13): [(3, 0), (2, 2), (0, 12)],
+            (4, 7): [(1, 2), (0, 6)],
+            (2, 6): [(1, 1), (1, 2)],
+            (8, 16): [(3, 1)],
+            (5, 6): [(0, 5)],
+        }.items():
+            with self.subTest(start=start, end=end):
+                self.assertEqual(range_nodes(start, end), nodes)
+
+    def test_each_range_the_rfc_reaches_folds_to_its_root(self):
+        """Every subtree of §2.1.1's recursion over trees of up to 64 leaves."""
+        leaves = numbered_leaves(64)
+        tree = MerkleTree(leaves)
+
+        def reached(start: int, end: int):
+            yield start, end
+            if end - start > 1:
+                middle = start + (1 << ((end - start - 1).bit_length() - 1))
+                yield from reached(start, middle)
+                yield from reached(middle, end)
+
+        ranges = {pair for size in range(1, 65) for pair in reached(0, size)}
+        for start, end in sorted(ranges):
+            *rest, computed = tree.read_hashes(range_nodes(start, end))
+            for left in reversed(rest):
+                computed = node_hash(left, computed)
+            self.assertEqual(computed, root_hash(leaves[start:end]), f"D[{start}:{end}]")
+
+    def test_a_range_whose_left_part_is_not_a_subtree_is_refused(self):
+        for start, end in ((1, 5), (3, 7), (6, 11), (2, 10)):
+            with (
+                self.subTest(start=start, end=end),
+                self.assertRaisesMessage(ValueError, "not a subtree the RFC's split reaches"),
+            ):
+                range_nodes(start, end)
+        for start, end in ((-1, 3), (5, 4)):
+            with self.assertRaisesMessage(ValueError, f"leaves {start} to {end} are not a range"):
+                range_nodes(start, end)
+
+
+class ReadProofTests(SimpleTestCase):
+    """Proofs read from a node store match the tree's own, each in at most one read."""
+
+    def test_every_root_and_inclusion_proof_up_to_200_leaves_matches_the_tree(self):
+        tree = MerkleTree(numbered_leaves(200))
+        reader = CountingReader(tree)
+        for size in range(201):
+            self.assertEqual(read_root(reader, size), tree.root(size))
+            for index in range(size):
+                self.assertEqual(
+                    read_inclusion_proof(reader, index, size), tree.inclusion_proof(index, size)
+                )
+        # One read per non-empty root and per proof that has hashes (all but the one-leaf tree).
+        self.assertEqual(len(reader.reads), 200 + sum(range(201)) - 1)
+
+    def test_every_consistency_proof_up_to_200_leaves_matches_the_tree(self):
+        tree = MerkleTree(numbered_leaves(200))
+        reader = CountingReader(tree)
+        for size in range(1, 201):
+            for old_size in range(1, size + 1):
+                reader.reads.clear()
+                self.assertEqual(
+                    read_consistency_proof(reader, old_size, size),
+                    tree.consistency_proof(old_size, size),
+                )
+                self.assertEqual(len(reader.reads), 0 if old_size == size else 1)
+
+    def test_a_proof_reads_only_the_nodes_it_needs_in_one_call(self):
+        reader = CountingReader(MerkleTree(numbered_leaves(13)))
+        read_inclusion_proof(reader, 5, 13)
+        # PATH(5, D[0:13]): leaf 4, D[6:8], D[0:4], D[8:13] = D[8:12] and leaf 12.
+        self.assertEqual(reader.reads, [[(0, 4), (1, 3), (2, 0), (2, 2), (0, 12)]])
+        reader.reads.clear()
+        read_consistency_proof(reader, 6, 13)
+        # PROOF(6, D[0:13]): D[4:6], D[6:8], D[0:4], D[8:13].
+        self.assertEqual(reader.reads, [[(1, 2), (1, 3), (2, 0), (2, 2), (0, 12)]])
+
+    def test_the_published_happy_paths_are_read_from_a_store(self):
+        leaves = [leaf_hash(bytes.fromhex(leaf)) for leaf in VECTORS["leaf_inputs_hex"]]
+        reader = DictReader(stored_nodes(MerkleTree(leaves)))
+        for size, expected in enumerate(VECTORS["root_hashes_hex"]):
+            self.assertEqual(read_root(reader, size).hex(), expected)
+        for number in range(5):
+            inclusion = VECTORS["inclusion"][f"testdata/inclusion/{number}/happy-path.json"]
+            consistency = VECTORS["consistency"][f"testdata/consistency/{number}/happy-path.json"]
+            with self.subTest(number=number):
+                self.assertEqual(
+                    read_inclusion_proof(reader, inclusion["leafIdx"], inclusion["treeSize"]),
+                    [decode(node) for node in inclusion["proof"] or []],
+                )
+                self.assertEqual(
+                    read_consistency_proof(reader, consistency["size1"], consistency["size2"]),
+                    [decode(node) for node in consistency["proof"] or []],
+                )
+
+    def test_a_node_the_store_lacks_is_not_papered_over(self):
+        nodes = stored_nodes(MerkleTree(numbered_leaves(12)))
+        del nodes[(2, 1)]
+        reader = DictReader(nodes)
+        with self.assertRaises(KeyError):
+            read_inclusion_proof(reader, 0, 8)
+        with self.assertRaises(KeyError):
+            read_consistency_proof(reader, 4, 8)
+        self.assertEqual(len(read_inclusion_proof(reader, 5, 6)), 2)  # needs no (2, 1)
+        self.assertEqual(read_root(reader, 12), MerkleTree(numbered_leaves(12)).root())
+        with self.assertRaisesMessage(KeyError, "the tree of 12 leaves has no node (2, 3)"):
+            MerkleTree(numbered_leaves(12)).read_hashes([(2, 3)])
+
+    def test_a_store_that_answers_wrongly_is_caught(self):
+        class Short:
+            def read_hashes(self, nodes):
+                return [b"x" * 32]
+
+        class Truncated:
+            def read_hashes(self, nodes):
+                return [b"x" * 31 for _ in nodes]
+
+        with self.assertRaisesMessage(ValueError, "asked for 3 node hashes, the store returned 1"):
+            read_root(Short(), 7)
+        with self.assertRaisesMessage(ValueError, "the store's hash of node (2, 0) is 31 bytes"):
+            read_root(Truncated(), 7)
+
+    def test_sizes_and_indexes_outside_the_tree_are_refused(self):
+        reader = CountingReader(MerkleTree(numbered_leaves(4)))
+        with self.assertRaisesMessage(ValueError, "leaf 4 is not in a tree of 4 leaves"):
+            read_inclusion_proof(reader, 4, 4)
+        with self.assertRaisesMessage(ValueError, "no consistency proof from 0 leaves to 4"):
+            read_consistency_proof(reader, 0, 4)
+        with self.assertRaisesMessage(ValueError, "no consistency proof from 5 leaves to 4"):
+            read_consistency_proof(reader, 5, 4)
+        with self.assertRaisesMessage(ValueError, "a tree cannot have -1 leaves"):
+            read_root(reader, -1)
+        self.assertEqual(read_root(reader, 0), EMPTY_ROOT)
+        self.assertEqual(reader.reads, [])
+
+
+class AppendLeavesTests(SimpleTestCase):
+    """A log that stores only the nodes `append_leaves` returns holds the tree's every node."""
+
+    def test_appending_in_random_batches_stores_the_trees_nodes(self):
+        leaves = numbered_leaves(1100)
+        tree = MerkleTree(leaves)
+        for seed in range(5):
+            randomness = random.Random(seed)
+            store = DictReader({})
+            size = 0
+            while size < len(leaves):
+                batch = leaves[size : size + randomness.choice([0, 1, 2, 3, 7, 64, 255, 300])]
+                store.reads.clear()
+                new = append_leaves(store, size, batch)
+                self.assertLessEqual(len(store.reads), 1)
+                for read in store.reads:
+                    self.assertLessEqual(set(read), set(range_nodes(0, size)))
+                self.assertEqual(len({node for node, _ in new}), len(new))
+                self.assertFalse({node for node, _ in new} & store.nodes.keys())
+                store.nodes.update(new)
+                size += len(batch)
+                self.assertEqual(store.nodes.keys(), set(every_node(size)), f"size {size}")
+            self.assertEqual(store.nodes, stored_nodes(tree))
+
+    def test_the_nodes_come_in_the_order_the_tree_makes_them(self):
+        leaves = numbered_leaves(7)
+        tree = MerkleTree(leaves[:3])
+        new = append_leaves(tree, 3, leaves[3:])
+        self.assertEqual(
+            [node for node, _ in new],
+            [(0, 3), (1, 1), (2, 0), (0, 4), (0, 5), (1, 2), (0, 6)],
+        )
+        self.assertEqual(dict(new)[(2, 0)], MerkleTree(leaves).root(4))
+
+    def test_only_the_left_siblings_a_batch_completes_are_read(self):
+        reader = CountingReader(MerkleTree(numbered_leaves(13)))
+        # The tree of 11 leaves is (3, 0), (1, 4) and leaf 10; a twelfth completes (1, 5) and
+        # (2, 2), whose left siblings are leaf 10 and (1, 4), and leaves (3, 0) alone.
+        append_leaves(reader, 11, numbered_leaves(1))
+        self.assertEqual(reader.reads, [[(1, 4), (0, 10)]])
+        reader.reads.clear()
+        append_leaves(reader, 13, numbered_leaves(3))  # completes the tree of 16 leaves
+        self.assertEqual(reader.reads, [[(3, 0), (2, 2), (0, 12)]])
+        reader.reads.clear()
+        append_leaves(reader, 12, numbered_leaves(1))  # completes nothing
+        append_leaves(reader, 12, [])
+        append_leaves(reader, 0, numbered_leaves(5))
+        self.assertEqual(reader.reads, [])
+
+    def test_a_leaf_hash_of_the_wrong_length_is_refused_before_anything_is_read(self):
+        reader = CountingReader(MerkleTree(numbered_leaves(3)))
+        with self.assertRaisesMessage(ValueError, "leaf hash 1 is 33 bytes, not 32"):
+            append_leaves(reader, 3, [leaf_hash(b"a"), leaf_hash(b"b") + b"\x00"])
+        with self.assertRaisesMessage(ValueError, "a tree cannot have -1 leaves"):
+            append_leaves(reader, -1, [])
+        self.assertEqual(reader.reads, [])

@@ -32,6 +32,7 @@ from registry.providers.models import (
     OwnershipBand,
     StateAffiliation,
 )
+from registry.transparency.selectors import label_with_proofs
 
 NOT_FOUND = OpenApiResponse(description="Not on the register: never accepted, or no such number")
 
@@ -618,6 +619,31 @@ class Facts(serializers.Serializer):
     red_teaming = RedTeamFact(allow_null=True, help_text="The latest attestation; null if none")
 
 
+class LogProof(serializers.Serializer):
+    leaf_index = serializers.IntegerField(
+        allow_null=True, help_text="The leaf's index in the log; null while it awaits the log"
+    )
+    proof = serializers.CharField(
+        allow_null=True,
+        help_text="A C2SP tlog-proof: the leaf (as its extra data), its inclusion proof and the "
+        "signed checkpoint with witnesses' cosignatures",
+    )
+
+
+class Transparency(serializers.Serializer):
+    """Proofs that the label is what the register logged (DESIGN §7): `provenance-register
+    verify` checks them offline with the log's published key."""
+
+    log = serializers.CharField(help_text="The log's origin, as its checkpoints name it")
+    declaration = LogProof(help_text="The declaration's latest leaf: the label's own record")
+    ownership = LogProof(
+        allow_null=True,
+        help_text="The provider's accepted ownership statement's latest leaf: the provider, "
+        "ownership and control members; null with no accepted statement",
+    )
+    verify_url = serializers.URLField(help_text="Where to check this label in a browser")
+
+
 class PublicLabel(serializers.Serializer):
     """A model's nutritional label: one published version of its provenance declaration."""
 
@@ -652,6 +678,10 @@ class PublicLabel(serializers.Serializer):
     facts = Facts()
     snapshot_sha256 = serializers.CharField(
         allow_null=True, help_text="SHA-256 of the filing as submitted and accepted"
+    )
+    transparency = Transparency(
+        required=False,
+        help_text="Not part of the label's record: the proofs that the record was logged",
     )
 
 
@@ -702,7 +732,7 @@ class PublicModelApi(PublicApiView):
         declaration = selectors.label_declaration(registration_number)
         if declaration is None:
             raise Http404
-        return label_response(selectors.model_label(declaration))
+        return label_response(label_with_proofs(declaration, selectors.model_label(declaration)))
 
 
 class PublicModelVersionApi(PublicApiView):
@@ -717,7 +747,7 @@ class PublicModelVersionApi(PublicApiView):
         declaration = selectors.label_declaration(registration_number, version)
         if declaration is None:
             raise Http404
-        return label_response(selectors.label_data(declaration))
+        return label_response(label_with_proofs(declaration, selectors.label_data(declaration)))
 
 
 urlpatterns = [

@@ -24,6 +24,7 @@ from registry.labels.selectors.register import MODEL_FIELDS, PROVIDER_FIELDS, pu
 from registry.providers.models import (
     OwnershipStatement,
 )
+from registry.transparency.models import LogEntry
 
 # --- Caching validators
 
@@ -41,12 +42,20 @@ def label_stamp_queryset(registration_number: str) -> QuerySet[ProvenanceDeclara
     ownership = OwnershipStatement.objects.filter(
         provider_id=OuterRef("model__provider_id"), status=Status.ACCEPTED
     ).order_by("-version")
+    # The label carries the proof of its filings' latest leaves, from when they are logged.
+    leaves = LogEntry.objects.order_by("-index").values("index")
     return (
         published_declarations()
         .filter(model__registration_number=registration_number)
         .annotate(
             ownership_id=Subquery(ownership.values("pk")[:1]),
             ownership_decided_at=Subquery(ownership.values("decided_at")[:1]),
+            leaf_index=Subquery(
+                leaves.filter(filing_kind="declaration", filing_id=OuterRef("pk"))[:1]
+            ),
+            ownership_leaf_index=Subquery(
+                leaves.filter(filing_kind="ownership", filing_id=OuterRef("ownership_id"))[:1]
+            ),
         )
         .values_list(
             "id",
@@ -58,6 +67,8 @@ def label_stamp_queryset(registration_number: str) -> QuerySet[ProvenanceDeclara
             "ownership_id",
             "ownership_decided_at",
             "label_pdf__sha256",  # the page links to the PDF once it is rendered
+            "leaf_index",
+            "ownership_leaf_index",
             *(f"model__{field}" for field in MODEL_FIELDS),
             *(f"model__provider__{field}" for field in PROVIDER_FIELDS),
         )

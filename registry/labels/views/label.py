@@ -26,6 +26,7 @@ from registry.filings.states import PUBLISHED
 from registry.labels import selectors, svg
 from registry.labels.models import LabelPdf
 from registry.labels.views.not_found import not_on_register
+from registry.transparency.selectors import label_with_proofs
 
 # --- Caching: ETag and Last-Modified from one query (see selectors.label_stamp)
 
@@ -166,7 +167,8 @@ def model_page(request: HttpRequest, registration_number: str) -> HttpResponse:
         declaration = selectors.label_declaration(registration_number)
         if declaration is None:
             return not_on_register(request, "model", registration_number)
-        return render_label(request, declaration, selectors.model_label(declaration))
+        data = label_with_proofs(declaration, selectors.model_label(declaration))
+        return render_label(request, declaration, data)
 
     return for_visitors(request, registration_number, None, render_page)
 
@@ -180,7 +182,8 @@ def model_version_page(request: HttpRequest, registration_number: str, version: 
         declaration = selectors.label_declaration(registration_number, version)
         if declaration is None:  # an unknown model, or a version it doesn't have
             return not_on_register(request, "model", registration_number)
-        return render_label(request, declaration, selectors.label_data(declaration))
+        data = label_with_proofs(declaration, selectors.label_data(declaration))
+        return render_label(request, declaration, data)
 
     return for_visitors(request, registration_number, version, render_page)
 
@@ -196,13 +199,15 @@ def json_response(data: dict[str, Any]) -> HttpResponse:
 @require_safe
 @label_data_condition
 def model_json(request: HttpRequest, registration_number: str) -> HttpResponse:
-    return json_response(selectors.model_label(published(registration_number)))
+    declaration = published(registration_number)
+    return json_response(label_with_proofs(declaration, selectors.model_label(declaration)))
 
 
 @require_safe
 @label_data_condition
 def model_version_json(request: HttpRequest, registration_number: str, version: int):
-    return json_response(selectors.label_data(published(registration_number, version)))
+    declaration = published(registration_number, version)
+    return json_response(label_with_proofs(declaration, selectors.label_data(declaration)))
 
 
 @require_safe
