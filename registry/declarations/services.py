@@ -156,13 +156,14 @@ def model_update(
     assign(model, values, selectors.MODEL_FIELDS)
     model.lock_version += 1
     model.save()
-    record(
-        actor=actor,
-        action="model.updated",
-        target=model,
-        before=before,
-        after=model_to_dict(model, fields=selectors.MODEL_FIELDS),
-    )
+    after = model_to_dict(model, fields=selectors.MODEL_FIELDS)
+    record(actor=actor, action="model.updated", target=model, before=before, after=after)
+    if model.registration_number and after != before:
+        # Its published labels now read differently: the log records what they say now. (The
+        # log builds on the declarations, so it is imported here rather than at the top.)
+        from registry.transparency.services import model_corrected
+
+        model_corrected(model.pk)
     return model
 
 

@@ -114,13 +114,14 @@ def provider_update(*, actor: User, provider: Provider, details: Mapping[str, An
     for field, value in cleaned.items():
         setattr(provider, field, value)
     provider.save(update_fields=list(DETAIL_FIELDS))
-    record(
-        actor=actor,
-        action="provider.updated",
-        target=provider,
-        before=before,
-        after=provider_details(provider),
-    )
+    after = provider_details(provider)
+    record(actor=actor, action="provider.updated", target=provider, before=before, after=after)
+    if after != before:
+        # What labels say of the provider may have changed: the log records it. (The log
+        # builds on the providers, so it is imported here rather than at the top.)
+        from registry.transparency.services import provider_corrected
+
+        provider_corrected(provider.pk)
     return provider
 
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from provenance_client.merkle import Node, read_inclusion_proof
 from provenance_client.proof import TlogProof, format_proof
 
-from registry.declarations.models import ProvenanceDeclaration
+from registry.declarations.models import AIModel, ProvenanceDeclaration
 from registry.filings.states import Status
-from registry.providers.models import OwnershipStatement
+from registry.providers.models import OwnershipStatement, Provider
 from registry.transparency.models import Checkpoint, Cosignature, LogEntry, LogHead, TreeNode
 
 
@@ -120,16 +120,29 @@ def label_with_proofs(declaration: ProvenanceDeclaration, data: dict[str, Any]) 
 
 
 def recent_entries(count: int = 20) -> list[dict[str, Any]]:
-    """The log's newest leaves, read back from their own bytes, newest first."""
-    entries = LogEntry.objects.order_by("-index")[:count]
-    return [
+    """The log's newest leaves, read back from their own bytes, newest first, each with the name
+    of the model or provider its number stands for (two more queries, whatever the count)."""
+    entries = [
         {
             "index": entry.index,
             "leaf": json.loads(bytes(entry.data)),
             "act": entry.get_act_display(),
         }
-        for entry in entries
+        for entry in LogEntry.objects.order_by("-index")[:count]
     ]
+    numbers = {entry["leaf"]["filing"]["number"] for entry in entries}
+    names = dict(
+        AIModel.objects.filter(registration_number__in=numbers).values_list(
+            "registration_number", "name"
+        )
+    ) | dict(
+        Provider.objects.filter(registration_number__in=numbers).values_list(
+            "registration_number", "legal_name"
+        )
+    )
+    for entry in entries:
+        entry["name"] = names.get(entry["leaf"]["filing"]["number"], "")
+    return entries
 
 
 def witness_rows(checkpoint: Checkpoint | None, names: list[str]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ in order, checkpoints, the static tiles, and witnesses' cosignatures.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -28,6 +29,7 @@ from provenance_client.errors import FormatError, VerificationError
 from provenance_client.merkle import append_leaves, leaf_hash, read_root
 from provenance_client.note import SIGNATURE_PREFIX, parse_checkpoint, parse_note, sign_checkpoint
 from provenance_client.note import Checkpoint as CheckpointBody
+from provenance_client.record import ownership_record, record_sha256
 from provenance_client.tiles import (
     bundles_changed,
     encode_entries,
@@ -39,7 +41,7 @@ from provenance_client.tiles import (
 from registry.audit.services import record
 from registry.declarations.models import ProvenanceDeclaration
 from registry.filings.models import FilingKind
-from registry.filings.states import PUBLISHED
+from registry.filings.states import PUBLISHED, Status
 from registry.lib.background import after_commit
 from registry.providers.models import OwnershipStatement
 from registry.transparency import keys, records
@@ -53,7 +55,7 @@ from registry.transparency.models import (
     PendingLeaf,
     TreeNode,
 )
-from registry.transparency.selectors import DatabaseHashes
+from registry.transparency.selectors import DatabaseHashes, filing_entry
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +107,18 @@ def model_corrected(model_id: int) -> None:
 
 
 def provider_corrected(provider_id: int) -> None:
-    """Correct the log after a provider's public details changed: its accepted ownership
-    statement's part of every label now reads differently."""
-    from registry.filings.states import Status
-
+    """Correct the log after a provider's details changed, if what its accepted ownership
+    statement's part of every label says (its name and country among them) changed."""
     statement = (
         OwnershipStatement.objects.filter(provider_id=provider_id, status=Status.ACCEPTED)
         .select_related("provider")
         .first()
     )
-    if statement is not None:
+    if statement is None:
+        return
+    entry = filing_entry(FilingKind.OWNERSHIP, statement.pk)
+    now_reads = record_sha256(ownership_record(records.ownership_document(statement)))
+    if entry is None or json.loads(bytes(entry.data))["label_sha256"] != now_reads:
         ownership_leaf_append(statement, Act.CORRECTED)
 
 

@@ -32,15 +32,18 @@ def verify_document(label: dict[str, Any]) -> LabelVerification:
     return verify_label(label, log=keys.log_verifier(), witnesses=keys.witnesses())
 
 
-def verify_number(number: str, version: int | None) -> LabelVerification | None:
-    """Check the label the register serves for this number now; None if it has none."""
+def verify_number(number: str, version: int | None) -> tuple[LabelVerification, str] | None:
+    """Check the label the register serves for this number now, and name it ("Atlas 1.0
+    (MOD-000001), label version 2"); None if the register has no such label."""
     from registry.api.v1.public import label_response
 
     declaration = labels.label_declaration(number, version)
     if declaration is None:
         return None
     label = label_with_proofs(declaration, labels.label_data(declaration))
-    return verify_document(as_served(label_response(label).data))
+    model = declaration.model
+    subject = f"{model.name} {model.version} ({number}), label version {declaration.version}"
+    return verify_document(as_served(label_response(label).data)), subject
 
 
 def verify_upload(content: bytes) -> LabelVerification:

@@ -124,10 +124,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             except Unreadable as error:
                 form.add_error("label_file", str(error))
         else:
-            result = verify_number(number, version)
-            subject = number if version is None else f"{number} version {version}"
-            if result is None:
-                form.add_error("number", f"{subject} is not on the register")
+            found = verify_number(number, version)
+            if found is None:
+                asked = number if version is None else f"{number} version {version}"
+                form.add_error("number", f"{asked} is not on the register")
+            else:
+                result, subject = found
     return render(
         request, "transparency/verify.html", {"form": form, "result": result, "subject": subject}
     )

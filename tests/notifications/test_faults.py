@@ -40,6 +40,7 @@ from registry.notifications.services import (
 )
 from registry.notifications.tasks import send_notification
 from registry.review.models import Case
+from registry.transparency.models import LogEntry, PendingLeaf
 from tests.base import PersonaTestCase
 from tests.factories import AIModelFactory, complete_declaration, ownership_in_force
 from tests.labels.test_exports import IN_MEMORY
@@ -141,7 +142,8 @@ class BrokerDownTests(FaultTestCase):
         self.assertEqual(case.status, Status.ACCEPTED)
         self.assertIsNotNone(case.closed_at)
         # What the broker didn't take is written down, to be done: an email each to the owner
-        # and the submitter, waiting; the PDF not made. Each hand-over is logged.
+        # and the submitter, waiting; the PDF not made; the log's leaf pending. Each hand-over
+        # (two emails, the PDF, the log's integration) is logged.
         notifications = list(Notification.objects.filter(kind=Kind.ACCEPTED).order_by("pk"))
         self.assertEqual(
             [(n.email, n.delivery, n.attempts) for n in notifications],
@@ -149,7 +151,8 @@ class BrokerDownTests(FaultTestCase):
         )
         self.assertIs(LabelPdf.objects.exists(), False)
         self.assertEqual(mail.outbox, [])
-        self.assertEqual(len(logged.output), 3)
+        self.assertEqual(PendingLeaf.objects.filter(filing_id=declaration.pk).count(), 1)
+        self.assertEqual(len(logged.output), 4)
         for line in logged.output:
             self.assertIn("Broker unreachable", line)
 
@@ -158,6 +161,18 @@ class BrokerDownTests(FaultTestCase):
         self.assertEqual((notifications_resend(now=later), label_pdfs_reconcile(now=later)), (2, 1))
         self.assertEachSentOnce(notifications)
         self.assertOnePdf(declaration)
+        # The PDF's render integrated the pending leaf first, so the PDF carries its proof; its
+        # own leaf waits for the commit.
+        self.assertEqual(
+            list(LogEntry.objects.filter(filing_id=declaration.pk).values_list("act", flat=True)),
+            ["accepted"],
+        )
+        self.assertEqual(
+            list(
+                PendingLeaf.objects.filter(filing_id=declaration.pk).values_list("act", flat=True)
+            ),
+            ["pdf_issued"],
+        )
 
         # And running them again changes nothing.
         self.assertEqual((notifications_resend(now=later), label_pdfs_reconcile(now=later)), (0, 0))
@@ -195,7 +210,8 @@ class WorkerLostTests(FaultTestCase):
         with self.assertRaises(WorkerLost):
             render_label_pdf.apply(args=[declaration.pk])
         self.assertIs(LabelPdf.objects.exists(), False)
-        self.assertEqual(default_storage.listdir(""), ([], []))
+        # No label file; only the log's tiles, written as the render integrated the log first.
+        self.assertEqual(default_storage.listdir(""), (["log"], []))
 
         self.render.side_effect = None
         sha256 = render_label_pdf.apply(args=[declaration.pk]).get()

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from provenance_client.note import Signer
 
 from registry.transparency import keys
 
@@ -14,7 +15,8 @@ from registry.transparency import keys
 class Command(BaseCommand):
     help = (
         "Print the transparency log's public (verifier) key and key ID. With --create, first "
-        "write a new private key to TRANSPARENCY_LOG_KEY_PATH if the log has no key yet."
+        "write a new private key to TRANSPARENCY_LOG_KEY_PATH if the log has no key yet; with "
+        "--new, print a new private key to set as TRANSPARENCY_LOG_KEY, and nothing else."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +25,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the key file if neither TRANSPARENCY_LOG_KEY nor the file exists",
         )
+        parser.add_argument(
+            "--new",
+            action="store_true",
+            help="Print a new private key for this log's origin (keep it secret)",
+        )
 
-    def handle(self, *args, create: bool, **options):
+    def handle(self, *args, create: bool, new: bool, **options):
+        if new:
+            self.stdout.write(Signer.generate(settings.TRANSPARENCY_LOG_ORIGIN).to_private_key())
+            return
         path = Path(settings.TRANSPARENCY_LOG_KEY_PATH)
         created = False
         if create and not settings.TRANSPARENCY_LOG_KEY.strip() and not path.exists():
