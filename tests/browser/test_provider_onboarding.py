@@ -40,8 +40,9 @@ def test_register_an_account_and_a_provider_invite_a_colleague_and_see_the_dashb
     owner.locator("main").get_by_role("link", name="Register your organisation").click()
 
     owner.get_by_label("Legal name").fill("Gamma Models Ltd")
-    # An autocomplete over the country list: "UK" finds the United Kingdom.
-    owner.get_by_label("Country of incorporation").fill("UK")
+    # An autocomplete over the country list: "UK" finds the United Kingdom. Its text box takes
+    # the select's id once the script (loaded on demand) has enhanced it: wait for the box.
+    owner.locator("input#id_country").fill("UK")
     owner.locator("#id_country__listbox li").first.click()
     owner.get_by_label(re.compile("Companies House number")).fill("12345678")
     owner.get_by_label("Registered address").fill("3 Example Road\nLeeds")

@@ -155,6 +155,8 @@ class WorkerTestCase(TransactionTestCase):
             "MEDIA_ROOT": str(self.media),
             "SITE_URL": settings.SITE_URL,
             "SECRET_KEY": "worker-test-only",
+            # The key the test run's log signs with (tests/conftest.py), so both sign alike.
+            "TRANSPARENCY_LOG_KEY": settings.TRANSPARENCY_LOG_KEY,
             "DEBUG": "false",
             "LOG_LEVEL": "INFO",
             "PYTHONPATH": str(ROOT),
