@@ -16,7 +16,7 @@ STATIC_GOVUK := registry/static/govuk
 export DEBUG ?= true
 
 .PHONY: run test install python-deps assets migrate demo serve lint unit system-deps clean \
-	bench-api bench-export bench-label schema
+	bench-api bench-export bench-label bench-log schema
 
 run: install migrate demo serve
 
@@ -91,6 +91,12 @@ bench-export:
 bench-label:
 	$(PY) benchmarks/label_load.py
 	$(PY) benchmarks/label_pdf.py
+
+# The transparency log: proofs at 1,000,000 leaves against 1,000, the sequencer against bulk_create,
+# the tiles' size on disk. On a throwaway database beside DATABASE_URL's (SQLite unless it is set;
+# PostgreSQL is the one that matters).
+bench-log:
+	$(PY) benchmarks/log_scale.py
 
 clean:
 	rm -rf .venv node_modules staticfiles $(STATIC_GOVUK) db.sqlite3

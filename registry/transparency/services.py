@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -56,8 +55,6 @@ from registry.transparency.models import (
     TreeNode,
 )
 from registry.transparency.selectors import DatabaseHashes, filing_entry
-
-logger = logging.getLogger(__name__)
 
 # Where the tiles go in the storage: <prefix>checkpoint is served by a view, the tiles as files.
 TILES_PREFIX = "log/"
@@ -298,16 +295,21 @@ def cosignature_add(note: str) -> list[Cosignature]:
     )
     if checkpoint is None or not checkpoint.note.startswith(text + "\n"):
         raise CosignatureRefused("This log signed no such checkpoint")
+    witnesses = keys.witnesses()
     try:
-        signed = cosignatures(note, keys.witnesses())
+        signed = cosignatures(note, witnesses)
     except VerificationError as error:
         raise CosignatureRefused(f"A cosignature does not verify: {error}") from error
     if not signed:
         raise CosignatureRefused("The checkpoint carries no cosignature by a witness of this log")
+    # Keep the line that verified: by the witness's own key (another key may take its name) and
+    # of the time kept, not any line under the name.
+    known = {(witness.name, witness.key_id) for witness in witnesses}
     lines = {
         signature.name: signature_line(signature.name, signature.key_id + signature.signature)
         for signature in signatures
-        if signature.name in signed
+        if (signature.name, signature.key_id) in known
+        and int.from_bytes(signature.signature[:8], "big") == signed.get(signature.name)
     }
     kept = []
     with transaction.atomic():
