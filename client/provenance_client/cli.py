@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return UNUSABLE
+    except RecursionError:
+        # JSON nested deeper than Python recurses: no label the register writes is.
+        print(f"{PROG}: the file is nested too deeply to be a label", file=sys.stderr)
+        return UNUSABLE
 
 
 def _parser() -> argparse.ArgumentParser:

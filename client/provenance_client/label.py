@@ -98,6 +98,13 @@ def verify_label(
         found = _verify_filing(result, filing, entry, log=log, witnesses=witnesses)
         if found is not None:
             opened.append(found)
+    if label.get("ownership") is None and transparency.get("ownership") is None:
+        result.add(
+            "The label names no accepted ownership statement",
+            True,
+            "so its provider, ownership and control members have no proof of their own; the "
+            "declaration's leaf proves only the provider's registration number",
+        )
     if checkpoint is not None:
         _compare_with_trusted(result, checkpoint, opened, log)
     return result
@@ -117,7 +124,9 @@ def _filings(
         snapshot_sha256=label.get("snapshot_sha256", _ABSENT),
     )
     filings: list[tuple[_Filing, Any]] = [(declaration, transparency.get("declaration"))]
-    if transparency.get("ownership") is not None:
+    # A label that names the provider's owners must prove them: a proof stripped from it (its
+    # entry null or missing) fails, so its ownership members can't be changed unseen.
+    if transparency.get("ownership") is not None or label.get("ownership") is not None:
         try:
             record: Mapping[str, Any] | None = ownership_record(label)
         except KeyError:
@@ -131,7 +140,7 @@ def _filings(
             record=record,
             snapshot_sha256=None,
         )
-        filings.append((ownership, transparency["ownership"]))
+        filings.append((ownership, transparency.get("ownership")))
     return filings
 
 

@@ -28,6 +28,10 @@ def extract_label(pdf: bytes) -> dict[str, Any]:
         label = json.loads(embedded[0].decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise FormatError(f"the PDF's {LABEL_ATTACHMENT} is not UTF-8 JSON") from error
+    except RecursionError as error:
+        raise FormatError(
+            f"the PDF's {LABEL_ATTACHMENT} is nested too deeply to be a label"
+        ) from error
     if not isinstance(label, dict):
         raise FormatError(f"the PDF's {LABEL_ATTACHMENT} is not a JSON object")
     return label

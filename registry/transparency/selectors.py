@@ -91,18 +91,22 @@ def accepted_ownership_entry(provider_id: int) -> LogEntry | None:
     return entries.order_by("-index").first()
 
 
-def label_transparency(declaration: ProvenanceDeclaration) -> dict[str, Any]:
+def label_transparency(declaration: ProvenanceDeclaration, has_ownership: bool) -> dict[str, Any]:
     """The transparency block of a label: proofs of its declaration's latest leaf and of its
     provider's accepted ownership statement's, against the latest checkpoint, and where to
-    check them. The ownership part is None while the provider has no accepted statement."""
+    check them. The ownership part is None when the label names no accepted statement, and
+    waiting (no index, no proof) while the statement's leaf awaits the sequencer."""
     checkpoint = latest_checkpoint()
     note = checkpoint_note(checkpoint) if checkpoint else ""
     entry = filing_entry("declaration", declaration.pk)
-    ownership = accepted_ownership_entry(declaration.model.provider_id)
+    ownership = None
+    if has_ownership:
+        found = accepted_ownership_entry(declaration.model.provider_id)
+        ownership = entry_proof_block(found, checkpoint, note)
     return {
         "log": settings.TRANSPARENCY_LOG_ORIGIN,
         "declaration": entry_proof_block(entry, checkpoint, note),
-        "ownership": None if ownership is None else entry_proof_block(ownership, checkpoint, note),
+        "ownership": ownership,
         "verify_url": verify_url(declaration.model.registration_number or "", declaration.version),
     }
 
@@ -116,7 +120,8 @@ def label_with_proofs(declaration: ProvenanceDeclaration, data: dict[str, Any]) 
     """A label with its transparency block; a tombstone as it is (its version's label has it)."""
     if data["kind"] != "label":
         return data
-    return data | {"transparency": label_transparency(declaration)}
+    has_ownership = data["ownership"] is not None
+    return data | {"transparency": label_transparency(declaration, has_ownership)}
 
 
 def recent_entries(count: int = 20) -> list[dict[str, Any]]:

@@ -48,6 +48,14 @@ def verify_number(number: str, version: int | None) -> tuple[LabelVerification, 
 
 def verify_upload(content: bytes) -> LabelVerification:
     """Check an uploaded label JSON or PDF; raise Unreadable if it is neither."""
+    try:
+        return upload_verification(content)
+    except RecursionError as error:
+        # JSON nested deeper than Python recurses, in parsing it or in hashing its record.
+        raise Unreadable("The selected file must be a label's JSON or PDF") from error
+
+
+def upload_verification(content: bytes) -> LabelVerification:
     if content.startswith(b"%PDF-"):
         try:
             label = extract_label(content)

@@ -221,14 +221,37 @@ class GenuineLabelTests(SimpleTestCase):
             "no witness keys were given, so no cosignature was checked",
         )
 
-    def test_a_label_without_an_ownership_proof_verifies_its_declaration_alone(self):
-        label, _, _ = published(ownership=False)
+    def test_a_label_naming_no_owners_verifies_its_declaration_and_says_what_is_unproved(self):
+        document = label_document()
+        document["ownership"] = None
+        label, _, _ = published(document, ownership=False)
         result = verify(label)
         self.assertIs(result.ok, True)
         self.assertEqual(
             [step.what for step in result.steps],
-            ["The label names the log whose key you gave", *DECLARATION_STEPS],
+            [
+                "The label names the log whose key you gave",
+                *DECLARATION_STEPS,
+                "The label names no accepted ownership statement",
+            ],
         )
+
+    def test_a_label_naming_owners_with_its_ownership_proof_stripped_fails(self):
+        label, _, _ = published()
+        for stripped in (None, "missing"):
+            with self.subTest(ownership=stripped):
+                changed = copy.deepcopy(label)
+                changed["ownership"]["uk_control"] = False  # the owners changed, the proof gone
+                if stripped is None:
+                    changed["transparency"]["ownership"] = None
+                else:
+                    del changed["transparency"]["ownership"]
+                result = verify(changed)
+                self.assertIs(result.ok, False)
+                self.assertEqual(
+                    [s.what for s in result.steps if not s.ok],
+                    ["The label carries a proof of its ownership statement's leaf"],
+                )
 
     def test_a_label_that_does_not_repeat_its_snapshot_hash_says_so(self):
         document = label_document()
