@@ -50,6 +50,7 @@ EXACT_INTEGER = 2**53
 
 
 def exact(value: Any) -> Any:
+    """The value as committed to: a whole number beyond a double's exact range as text."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= EXACT_INTEGER:
         return str(value)
     return value
@@ -61,6 +62,7 @@ def regulator_only_values(kind: str, snapshot: dict[str, Any]) -> dict[str, Any]
 
 
 def snapshot_values(kind: str, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The regulator-only values as the snapshot holds them, by pointer."""
     values: dict[str, Any] = {}
     if kind == FilingKind.DECLARATION:
         for field in DECLARATION_REGULATOR_ONLY:

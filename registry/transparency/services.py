@@ -81,6 +81,7 @@ def filing_published(filing: ProvenanceDeclaration | OwnershipStatement, action:
 def declaration_leaf_append(
     declaration: ProvenanceDeclaration, act: str, pdf_sha256: str | None = None
 ) -> PendingLeaf:
+    """Put the leaf of a publishing act on a declaration in the outbox."""
     # Read afresh: acceptance numbers the model through another instance than the filing's.
     declaration = ProvenanceDeclaration.objects.select_related("model__provider").get(
         pk=declaration.pk
@@ -90,6 +91,7 @@ def declaration_leaf_append(
 
 
 def ownership_leaf_append(statement: OwnershipStatement, act: str) -> PendingLeaf:
+    """Put the leaf of a publishing act on an ownership statement in the outbox."""
     statement = OwnershipStatement.objects.select_related("provider").get(pk=statement.pk)
     data, secret = records.ownership_leaf(statement, act, timezone.now())
     return leaf_append(FilingKind.OWNERSHIP, statement.pk, act, data, secret)
@@ -99,7 +101,7 @@ def model_corrected(model_id: int) -> None:
     """Correct the log after a registered model's details changed: each published version's
     label now reads differently, so each gets a leaf of what it now says."""
     published = ProvenanceDeclaration.objects.filter(model_id=model_id, status__in=PUBLISHED)
-    for declaration in published.select_related("model__provider").order_by("version"):
+    for declaration in published.order_by("version"):
         declaration_leaf_append(declaration, Act.CORRECTED)
 
 
@@ -194,10 +196,12 @@ def checkpoint_sign(size: int, now: datetime | None = None) -> Checkpoint:
 # --- Tiles
 
 
+@transaction.atomic
 def tiles_write() -> int:
     """Write the tiles and entry bundles the log gained since they were last written; return
-    how many files were written. Full tiles never change, so a crash midway only repeats work."""
-    head = LogHead.objects.get_or_create(pk=1)[0]
+    how many files were written. Under the head's lock, so two writers never race on one file;
+    full tiles never change, so a crash midway only repeats work."""
+    head = LogHead.objects.select_for_update().get_or_create(pk=1)[0]
     old, new = head.tiles_size, head.size
     if new == old:
         return 0
@@ -206,8 +210,8 @@ def tiles_write() -> int:
         written += tile_store(tile_path(level, index, width), tile_bytes(level, index, width))
     for index, width in bundles_changed(old, new):
         written += tile_store(entries_path(index, width), bundle_bytes(index, width))
-    # Only forward: a slower writer of an older size must not move it back.
-    LogHead.objects.filter(pk=1, tiles_size__lt=new).update(tiles_size=new)
+    head.tiles_size = new
+    head.save(update_fields=["tiles_size"])
     return written
 
 
