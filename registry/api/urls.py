@@ -11,7 +11,7 @@ from django.template.loader import get_template
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from registry.api.views import not_found
+from registry.api.views import filing_json_schema, not_found
 
 app_name = "api"
 
@@ -41,6 +41,7 @@ def with_swagger_ui_style_allowed(view: Callable[..., HttpResponseBase]) -> Call
 urlpatterns = [
     path("v1/", include(("registry.api.v1.urls", "v1"))),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/schema/<slug:name>.json", filing_json_schema, name="filing-schema"),
     path(
         "v1/docs/",
         with_swagger_ui_style_allowed(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.fields import SkipField, empty, get_error_detail
 from rest_framework.pagination import CursorPagination
@@ -22,7 +23,7 @@ from rest_framework.utils import html
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from rest_framework.views import APIView
 
-from registry.api import idempotency
+from registry.api import idempotency, json_schema
 from registry.api.authentication import ApiKeyAuthentication
 from registry.api.errors import PROBLEM_JSON, TITLES
 from registry.api.permissions import ProviderKey
@@ -241,3 +242,16 @@ def validated(serializer_class: type[serializers.Serializer], data: Any, **kwarg
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+@require_safe
+def filing_json_schema(request: HttpRequest, name: str) -> HttpResponse:
+    """The JSON Schema of a filing's body (registry.api.json_schema): public, cacheable, and
+    read by tools in the browser too."""
+    if name not in json_schema.FILINGS:
+        return not_found(request)
+    body = json.dumps(json_schema.filing_schema(name), indent=2, sort_keys=False)
+    response = HttpResponse(body, content_type="application/schema+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -11,6 +11,7 @@ from tests.matrix import EVERYONE_OK, Matrix, MatrixTestCase
 MATRIX: Matrix = {
     "api:schema": ({}, EVERYONE_OK),
     "api:docs": ({}, EVERYONE_OK),
+    "api:filing-schema": ({"name": "declaration"}, EVERYONE_OK),
 }
 
 
