@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "registry.review",
     "registry.labels",
     "registry.transparency",
+    "registry.exchange",
     "registry.notifications",
     "registry.api",
     "registry.service",
@@ -280,6 +281,9 @@ FEEDBACK_LIMIT_PER_HOUR = env.int("FEEDBACK_LIMIT_PER_HOUR", default=5)
 SOURCES_UPLOAD_MAX_BYTES = env.int("SOURCES_UPLOAD_MAX_BYTES", default=20 * 2**20)
 TOP_DOMAINS_UPLOAD_MAX_BYTES = env.int("TOP_DOMAINS_UPLOAD_MAX_BYTES", default=5 * 2**20)
 RED_TEAM_REPORT_MAX_BYTES = env.int("RED_TEAM_REPORT_MAX_BYTES", default=10 * 2**20)
+# A file imported into a draft (Croissant, a Hugging Face card, SPDX): kept in the session
+# between its preview and applying it, so a few MiB at most.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=4 * 2**20)
 
 # --- The REST API (/api/v1/)
 # The largest request body the API reads (a bulk upload of 10,000 sources fits); larger gets 413.

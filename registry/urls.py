@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("registry.accounts.urls")),
     path("", include("registry.providers.urls")),
     path("", include("registry.declarations.urls")),
+    # Before the labels: their last routes answer any other address under a model's.
+    path("", include("registry.exchange.urls")),
     path("register/", include("registry.labels.urls")),
     path("", include("registry.transparency.urls")),
     path("console/", include("registry.review.urls")),

@@ -94,7 +94,7 @@ class LabelPageTests(PersonaTestCase):
             with self.subTest(text=text):
                 self.assertContains(response, text)
         self.assertNotContains(response, "Newswire archive")
-        self.assertNotContains(response, ".pdf")
+        self.assertNotContains(response, reverse("labels:model-version-pdf", args=[self.number, 1]))
         self.assertContains(response, "The PDF of this label is being made")
 
     def test_public_alerts_are_tagged_by_severity(self):

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from registry.api.views import IdCursorPagination, PublicApiView
 from registry.declarations import choices
+from registry.exchange.selectors import export_links
 from registry.filings.states import Status
 from registry.labels import selectors
 from registry.labels.selectors.register import provider_list_entry, registered_providers
@@ -750,6 +751,39 @@ class PublicModelVersionApi(PublicApiView):
         return label_response(label_with_proofs(declaration, selectors.label_data(declaration)))
 
 
+class ExportLink(serializers.Serializer):
+    key = serializers.CharField(help_text="spdx, cyclonedx, eu-summary, eu-summary-pdf, …")
+    title = serializers.CharField()
+    media_type = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ExportList(serializers.Serializer):
+    exports = ExportLink(many=True)
+
+
+class PublicModelVersionExportsApi(PublicApiView):
+    @extend_schema(
+        operation_id="public_model_version_exports",
+        summary="List one published version's exports in the field's standards",
+        description=(
+            "SPDX 3.0.1 (AI and Dataset profiles), CycloneDX 1.6 ML-BOM, the EU AI Office's "
+            "public summary of training content and California AB 2013's disclosure: each "
+            "made from the version's public label only."
+        ),
+        parameters=[REGISTRATION_NUMBER],
+        responses={200: ExportList, 404: NOT_FOUND},
+    )
+    def get(self, request, registration_number: str, version: int):
+        if selectors.label_declaration(registration_number, version) is None:
+            raise Http404
+        links = [
+            link | {"url": request.build_absolute_uri(link["url"])}
+            for link in export_links(registration_number, version)
+        ]
+        return Response(ExportList({"exports": links}).data)
+
+
 urlpatterns = [
     path("public/models/", PublicModelListApi.as_view(), name="public-models"),
     path(
@@ -761,6 +795,11 @@ urlpatterns = [
         "public/models/<str:registration_number>/versions/<int:version>/",
         PublicModelVersionApi.as_view(),
         name="public-model-version",
+    ),
+    path(
+        "public/models/<str:registration_number>/versions/<int:version>/exports/",
+        PublicModelVersionExportsApi.as_view(),
+        name="public-model-version-exports",
     ),
     path("public/providers/", PublicProviderListApi.as_view(), name="public-providers"),
     path(

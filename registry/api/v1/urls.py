@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.api.v1 import declarations, findings, ownership, public, views
+from registry.api.v1 import declarations, findings, imports, ownership, public, views
 
 urlpatterns = [
     path("models/", views.ModelListApi.as_view(), name="models"),
@@ -12,6 +12,7 @@ urlpatterns = [
         name="lineage-item",
     ),
     *declarations.urlpatterns,
+    *imports.urlpatterns,
     *ownership.urlpatterns,
     *findings.urlpatterns,
     *public.urlpatterns,

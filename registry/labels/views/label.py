@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 
 from registry.api.v1.public import label_response
 from registry.declarations.models import ProvenanceDeclaration
+from registry.exchange.selectors import export_links
 from registry.filings.states import PUBLISHED
 from registry.labels import selectors, svg
 from registry.labels.models import LabelPdf
@@ -117,6 +118,7 @@ def label_links(request: HttpRequest, declaration: ProvenanceDeclaration) -> dic
             "labels:provider", args=[declaration.model.provider.registration_number]
         ),
         "compare": f"{reverse('labels:compare')}?models={number}",
+        "exports": export_links(number or "", version),
     }
 
 
