@@ -129,7 +129,8 @@ __all__ = [
     "verify_proof",
 ]
 
-# What builds on the log: leaf records, labels and their PDFs, and the witness.
+# What builds on the log (leaf records, labels and their PDFs, the witness), and the provider API.
+from provenance_client.api import Answer, Refused, RegisterApi, Unreachable
 from provenance_client.label import LabelVerification, Step, verify_label
 from provenance_client.pdf import extract_label
 from provenance_client.record import (
@@ -151,8 +152,12 @@ from provenance_client.witness import WitnessReport, witness_step
 
 __all__ += [
     "DECLARATION_CONTEXT",
+    "Answer",
     "LabelVerification",
+    "Refused",
+    "RegisterApi",
     "Step",
+    "Unreachable",
     "WitnessReport",
     "canonical",
     "commit",
