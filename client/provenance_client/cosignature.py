@@ -10,8 +10,6 @@ Only the Ed25519 type is here; ML-DSA-44 cosignatures (type 0x06) are ignored li
 
 from __future__ import annotations
 
-import base64
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,14 +24,17 @@ from cryptography.hazmat.primitives.serialization import (
 from provenance_client.errors import FormatError, SignatureError
 from provenance_client.note import (
     PRIVATE_KEY_PREFIX,
-    SIGNATURE_PREFIX,
     NoteSignature,
     Verifier,
     _check_key_name,
-    _decode_base64,
+    check_key_id,
     key_id,
+    key_string,
     parse_checkpoint,
     parse_note,
+    signature_line,
+    split_private_key,
+    split_verifier_key,
 )
 
 COSIGNATURE_V1 = 0x04
@@ -67,22 +68,15 @@ class CosignatureVerifier:
     @classmethod
     def from_verifier_key(cls, vkey: str) -> CosignatureVerifier:
         """Parse a verifier key "<name>+<hex key ID>+<base64(0x04 ‖ public key)>"."""
-        parts = vkey.split("+", 2)  # the base64 key may itself hold '+'
-        if len(parts) != 3:
-            raise FormatError("a verifier key is a name, a key ID and a key, separated by '+'")
-        name, hex_id, encoded = parts
-        material = _decode_base64(encoded, "the verifier key's key")
-        if not material or material[0] != COSIGNATURE_V1:
-            raise FormatError("the verifier key is not an Ed25519 cosigner key (type byte 0x04)")
-        verifier = cls(name, material[1:])
-        if not re.fullmatch(r"[0-9a-f]{8}", hex_id) or bytes.fromhex(hex_id) != verifier.key_id:
-            raise FormatError(f"the verifier key's ID {hex_id!r} does not match its name and key")
+        kind = "an Ed25519 cosigner key"
+        name, hex_id, public_key = split_verifier_key(vkey, COSIGNATURE_V1, kind)
+        verifier = cls(name, public_key)
+        check_key_id(hex_id, verifier.key_id, "the verifier key's")
         return verifier
 
     def to_verifier_key(self) -> str:
         """Return this key as a verifier key string, to publish."""
-        encoded = base64.b64encode(bytes([COSIGNATURE_V1]) + self.public_key).decode()
-        return f"{self.name}+{self.key_id.hex()}+{encoded}"
+        return key_string(self.name, self.key_id, COSIGNATURE_V1, self.public_key)
 
     def verify(self, checkpoint_text: str, signature: NoteSignature) -> int:
         """Check this witness's cosignature of a checkpoint text and return its timestamp."""
@@ -118,25 +112,16 @@ class CosignatureSigner:
     @classmethod
     def from_private_key(cls, skey: str) -> CosignatureSigner:
         """Parse "PRIVATE+KEY+<name>+<hex key ID>+<base64(0x04 ‖ seed)>"."""
-        if not skey.startswith(PRIVATE_KEY_PREFIX):
-            raise FormatError(f"a private key string starts with {PRIVATE_KEY_PREFIX!r}")
-        parts = skey[len(PRIVATE_KEY_PREFIX) :].split("+", 2)
-        if len(parts) != 3:
-            raise FormatError("a private key string holds a name, a key ID and a key")
-        name, hex_id, encoded = parts
-        material = _decode_base64(encoded, "the private key")
-        if len(material) != 33 or material[0] != COSIGNATURE_V1:
-            raise FormatError("the private key is not a 32-byte Ed25519 seed of type 0x04")
-        signer = cls(name, Ed25519PrivateKey.from_private_bytes(material[1:]))
-        if hex_id != signer.verifier.key_id.hex():
-            raise FormatError(f"the private key's ID {hex_id!r} does not match its name and key")
+        name, hex_id, private_key = split_private_key(skey, COSIGNATURE_V1)
+        signer = cls(name, private_key)
+        check_key_id(hex_id, signer.verifier.key_id, "the private key's")
         return signer
 
     def to_private_key(self) -> str:
         """Return the key as a private key string, to keep secret."""
         seed = self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        encoded = base64.b64encode(bytes([COSIGNATURE_V1]) + seed).decode()
-        return f"{PRIVATE_KEY_PREFIX}{self.name}+{self.verifier.key_id.hex()}+{encoded}"
+        key = key_string(self.name, self.verifier.key_id, COSIGNATURE_V1, seed)
+        return PRIVATE_KEY_PREFIX + key
 
     @property
     def verifier(self) -> CosignatureVerifier:
@@ -151,7 +136,7 @@ class CosignatureSigner:
         parse_checkpoint(checkpoint_text)
         signature = self.private_key.sign(cosignature_message(checkpoint_text, timestamp))
         material = self.verifier.key_id + timestamp.to_bytes(TIMESTAMP_SIZE, "big") + signature
-        return f"{SIGNATURE_PREFIX}{self.name} {base64.b64encode(material).decode()}\n"
+        return signature_line(self.name, material)
 
 
 def cosignatures(note: str | bytes, witnesses: Sequence[CosignatureVerifier]) -> dict[str, int]:

@@ -47,6 +47,50 @@ def key_id(name: str, public_key: bytes, signature_type: int = ED25519) -> bytes
     return hashlib.sha256(material).digest()[:4]
 
 
+# --- Key strings: "<name>+<hex key ID>+<base64(type byte ‖ key)>", a private one after
+# PRIVATE_KEY_PREFIX. Log keys (0x01) and witnesses' cosigning keys (0x04) share the form.
+
+
+def key_string(name: str, key_id: bytes, signature_type: int, material: bytes) -> str:
+    """Return a key as its string: name, hex key ID and base64 of type byte and key."""
+    encoded = base64.b64encode(bytes([signature_type]) + material).decode()
+    return f"{name}+{key_id.hex()}+{encoded}"
+
+
+def split_verifier_key(vkey: str, signature_type: int, kind: str) -> tuple[str, str, bytes]:
+    """Split a verifier key of this signature type into its name, hex key ID and public key."""
+    parts = vkey.split("+", 2)  # the base64 key may itself hold '+'
+    if len(parts) != 3:
+        raise FormatError("a verifier key is a name, a key ID and a key, separated by '+'")
+    name, hex_id, encoded = parts
+    material = _decode_base64(encoded, "the verifier key's key")
+    if not material or material[0] != signature_type:
+        raise FormatError(f"the verifier key is not {kind} (type byte 0x{signature_type:02x})")
+    return name, hex_id, material[1:]
+
+
+def split_private_key(skey: str, signature_type: int) -> tuple[str, str, Ed25519PrivateKey]:
+    """Split a private key string of this signature type into its name, hex key ID and key."""
+    if not skey.startswith(PRIVATE_KEY_PREFIX):
+        raise FormatError(f"a private key string starts with {PRIVATE_KEY_PREFIX!r}")
+    parts = skey[len(PRIVATE_KEY_PREFIX) :].split("+", 2)
+    if len(parts) != 3:
+        raise FormatError("a private key string holds a name, a key ID and a key")
+    name, hex_id, encoded = parts
+    material = _decode_base64(encoded, "the private key")
+    if len(material) != 33 or material[0] != signature_type:
+        raise FormatError(
+            f"the private key is not a 32-byte Ed25519 seed of type 0x{signature_type:02x}"
+        )
+    return name, hex_id, Ed25519PrivateKey.from_private_bytes(material[1:])
+
+
+def check_key_id(hex_id: str, expected: bytes, whose: str) -> None:
+    """Refuse a key string whose key ID is not the one its name and key give."""
+    if not re.fullmatch(r"[0-9a-f]{8}", hex_id) or bytes.fromhex(hex_id) != expected:
+        raise FormatError(f"{whose} ID {hex_id!r} does not match its name and key")
+
+
 @dataclass(frozen=True)
 class Verifier:
     """A trusted Ed25519 public key under its key name, as a verifier of notes."""
@@ -66,22 +110,14 @@ class Verifier:
     @classmethod
     def from_verifier_key(cls, vkey: str) -> Verifier:
         """Parse a verifier key "<name>+<hex key ID>+<base64(0x01 ‖ public key)>"."""
-        parts = vkey.split("+", 2)  # the base64 key may itself hold '+'
-        if len(parts) != 3:
-            raise FormatError("a verifier key is a name, a key ID and a key, separated by '+'")
-        name, hex_id, encoded = parts
-        material = _decode_base64(encoded, "the verifier key's key")
-        if not material or material[0] != ED25519:
-            raise FormatError("the verifier key is not an Ed25519 key (type byte 0x01)")
-        verifier = cls(name, material[1:])
-        if not re.fullmatch(r"[0-9a-f]{8}", hex_id) or bytes.fromhex(hex_id) != verifier.key_id:
-            raise FormatError(f"the verifier key's ID {hex_id!r} does not match its name and key")
+        name, hex_id, public_key = split_verifier_key(vkey, ED25519, "an Ed25519 key")
+        verifier = cls(name, public_key)
+        check_key_id(hex_id, verifier.key_id, "the verifier key's")
         return verifier
 
     def to_verifier_key(self) -> str:
         """Return this key as a verifier key string, to publish."""
-        encoded = base64.b64encode(bytes([ED25519]) + self.public_key).decode()
-        return f"{self.name}+{self.key_id.hex()}+{encoded}"
+        return key_string(self.name, self.key_id, ED25519, self.public_key)
 
     def is_valid(self, text: bytes, signature: bytes) -> bool:
         """Say whether `signature` is this key's Ed25519 signature of `text`."""
@@ -110,25 +146,16 @@ class Signer:
     @classmethod
     def from_private_key(cls, skey: str) -> Signer:
         """Parse "PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 ‖ seed)>", Go's note key format."""
-        if not skey.startswith(PRIVATE_KEY_PREFIX):
-            raise FormatError(f"a private key string starts with {PRIVATE_KEY_PREFIX!r}")
-        parts = skey[len(PRIVATE_KEY_PREFIX) :].split("+", 2)
-        if len(parts) != 3:
-            raise FormatError("a private key string holds a name, a key ID and a key")
-        name, hex_id, encoded = parts
-        material = _decode_base64(encoded, "the private key")
-        if len(material) != 33 or material[0] != ED25519:
-            raise FormatError("the private key is not a 32-byte Ed25519 seed of type 0x01")
-        signer = cls(name, Ed25519PrivateKey.from_private_bytes(material[1:]))
-        if hex_id != signer.verifier.key_id.hex():
-            raise FormatError(f"the private key's ID {hex_id!r} does not match its name and key")
+        name, hex_id, private_key = split_private_key(skey, ED25519)
+        signer = cls(name, private_key)
+        check_key_id(hex_id, signer.verifier.key_id, "the private key's")
         return signer
 
     def to_private_key(self) -> str:
         """Return the key as a private key string, to keep secret in a setting or a file."""
         seed = self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        encoded = base64.b64encode(bytes([ED25519]) + seed).decode()
-        return f"{PRIVATE_KEY_PREFIX}{self.name}+{self.verifier.key_id.hex()}+{encoded}"
+        key = key_string(self.name, self.verifier.key_id, ED25519, seed)
+        return PRIVATE_KEY_PREFIX + key
 
     @property
     def verifier(self) -> Verifier:
@@ -138,7 +165,12 @@ class Signer:
     def signature_line(self, text: str) -> str:
         """Return the signature line of this key over a note text."""
         signature = self.verifier.key_id + self.private_key.sign(text.encode())
-        return f"{SIGNATURE_PREFIX}{self.name} {base64.b64encode(signature).decode()}\n"
+        return signature_line(self.name, signature)
+
+
+def signature_line(name: str, signature: bytes) -> str:
+    """Return a note's signature line: "— <key name> <base64(key ID ‖ signature)>"."""
+    return f"{SIGNATURE_PREFIX}{name} {base64.b64encode(signature).decode()}\n"
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,14 @@ from django.urls import reverse
 
 from registry.exchange import cyclonedx, spdx
 from registry.labels import selectors as labels
-from registry.transparency.records import as_served
+from registry.transparency.records import label_document
 
 
 def export_label(registration_number: str, version: int) -> dict[str, Any] | None:
     """The published version's label as the public API serves it (a withdrawn version's too,
     with `withdrawn` true); None if the register has no such version."""
-    from registry.api.v1.public import label_response
-
     declaration = labels.label_declaration(registration_number, version)
-    if declaration is None:
-        return None
-    return as_served(label_response(labels.label_data(declaration)).data)
+    return None if declaration is None else label_document(declaration)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ in order, checkpoints, the static tiles, and witnesses' cosignatures.
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 
@@ -26,8 +25,8 @@ from django.utils import timezone
 from provenance_client.cosignature import cosignatures
 from provenance_client.errors import FormatError, VerificationError
 from provenance_client.merkle import append_leaves, leaf_hash, read_root
-from provenance_client.note import SIGNATURE_PREFIX, parse_checkpoint, parse_note, sign_checkpoint
 from provenance_client.note import Checkpoint as CheckpointBody
+from provenance_client.note import parse_checkpoint, parse_note, sign_checkpoint, signature_line
 from provenance_client.record import ownership_record, record_sha256
 from provenance_client.tiles import (
     bundles_changed,
@@ -335,7 +334,3 @@ def cosignature_add(note: str) -> list[Cosignature]:
                 )
             kept.append(cosignature)
     return kept
-
-
-def signature_line(name: str, signature: bytes) -> str:
-    return f"{SIGNATURE_PREFIX}{name} {base64.b64encode(signature).decode()}\n"

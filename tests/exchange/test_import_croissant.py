@@ -6,8 +6,9 @@ import json
 from datetime import date
 
 from registry.declarations.models import DataSource
-from registry.exchange.imports import import_apply, import_preview
+from registry.exchange.imports import import_preview
 from registry.exchange.imports.licences import licence_from
+from registry.exchange.services import import_apply
 from registry.lib.problems import ProblemsError
 from tests.exchange.import_base import CROISSANT, NOT_CROISSANT, ImportTestCase, stored
 

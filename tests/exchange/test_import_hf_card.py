@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from registry.declarations.models import DataSource, ModelDependency
-from registry.exchange.imports import import_apply, import_preview
+from registry.exchange.imports import import_preview
+from registry.exchange.services import import_apply
 from registry.lib.problems import ProblemsError
 from tests.exchange.import_base import (
     ALIAS_BOMB,

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from registry.declarations.models import DataSource, ModelDependency
 from registry.declarations.selectors import SOURCE_FIELDS
-from registry.exchange.imports import import_apply, import_preview
+from registry.exchange.imports import import_preview
 from registry.exchange.selectors import export_label
+from registry.exchange.services import import_apply
 from registry.exchange.views.bom import spdx_json
 from registry.lib.problems import ProblemsError
 from tests.base import PersonaTestCase

@@ -28,11 +28,11 @@ from registry.declarations.uploads.files import size_text
 from registry.exchange.imports import (
     FORMATS,
     MESSAGES,
-    import_apply,
     import_preview,
     import_problem,
     text_of,
 )
+from registry.exchange.services import import_apply
 from registry.filings.validation import filing_problem
 from registry.lib.problems import ProblemsError
 

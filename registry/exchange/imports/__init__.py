@@ -9,9 +9,8 @@ never calls the network.
    against the draft: a value the register couldn't store is not mapped (with the rule's
    message), a language already declared or a model already in the lineage is not added again.
    The `ImportPreview` lists every answer the import would set and everything it would not.
-2. `import_apply(...)` writes exactly that preview through the declarations' own services:
-   sources added as new sources, languages added to the general information, lineage through
-   the dependency service. All or nothing; never signed, never submitted.
+2. `registry.exchange.services.import_apply(...)` writes exactly that preview through the
+   declarations' own services. All or nothing; never signed, never submitted.
 
 Bad input is a `ProblemsError` naming the file (`file`), with codes from `MESSAGES`.
 """
@@ -27,14 +26,10 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
-from registry.accounts.models import User
-from registry.audit.services import record
 from registry.declarations import choices, selectors, services, validation
 from registry.declarations.models import ModelDependency, ProvenanceDeclaration
 from registry.declarations.uploads.files import size_text
-from registry.filings.services import filing_for_edit
 from registry.lib.codes import is_language_code, language_names
 from registry.lib.problems import Problem, ProblemsError, shape_of
 
@@ -437,66 +432,3 @@ def registered_base(
                 f"{found['external_name']} ({number})"
             )
     return values, str(values["external_name"])
-
-
-# --- Applying a preview
-
-
-@transaction.atomic
-def import_apply(
-    *,
-    actor: User,
-    declaration: ProvenanceDeclaration,
-    preview: ImportPreview,
-    expected_lock_version: int | None,
-) -> ProvenanceDeclaration:
-    """Write a preview into the draft through the declarations' services: all of it or none.
-
-    1. Lock the draft: refused once submitted, to anyone who may not edit it, or if it changed
-       since the preview (`expected_lock_version`).
-    2. Add the sources as new sources, keeping what they still lack for the task list.
-    3. Add the languages to the general information, their shares still to give.
-    4. Add the lineage to the model through the dependency service.
-    5. Record the import, with the file's SHA-256, in the audit trail.
-    """
-    try:
-        locked = filing_for_edit(services.DECLARATION, declaration.pk, actor, expected_lock_version)
-    except ProblemsError as error:
-        if any(problem.code == "stale_edit" for problem in error.problems):
-            raise import_problem("import_stale") from None
-        raise
-    if preview.is_empty:
-        raise import_problem("import_nothing_to_apply")
-    if preview.sources:
-        services.sources_import(
-            actor=actor, declaration=locked, rows=preview.sources, replace=False, complete=False
-        )
-    if preview.languages:
-        current = list(ProvenanceDeclaration.objects.get(pk=locked.pk).languages or [])
-        added = [{"code": code, "share_percent": None} for code in preview.languages]
-        services.declaration_update_general(
-            actor=actor,
-            declaration=locked,
-            values={"languages": current + added},
-            expected_lock_version=None,
-            complete=False,
-        )
-    for values in preview.dependencies:
-        services.dependency_add(actor=actor, model=locked.model, values=values)
-    record(
-        actor=actor,
-        action="declaration.imported",
-        target=locked,
-        after={
-            "format": preview.format,
-            "file_name": preview.file_name,
-            "sha256": preview.sha256,
-            "sources": len(preview.sources),
-            "languages": preview.languages,
-            "lineage": [
-                values.get("external_name") or values.get("depends_on")
-                for values in preview.dependencies
-            ],
-        },
-    )
-    return ProvenanceDeclaration.objects.select_related("model").get(pk=locked.pk)

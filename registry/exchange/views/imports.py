@@ -21,7 +21,8 @@ from registry.declarations.access import MemberRequest
 from registry.declarations.models import ProvenanceDeclaration
 from registry.declarations.views.editing import editable_declaration, page_form, refused
 from registry.exchange.forms import ImportForm
-from registry.exchange.imports import FORMATS, ImportPreview, import_apply, import_preview
+from registry.exchange.imports import FORMATS, ImportPreview, import_preview
+from registry.exchange.services import import_apply
 from registry.lib.problems import ProblemsError
 from registry.lib.refused_posts import refused_post_redirect
 
